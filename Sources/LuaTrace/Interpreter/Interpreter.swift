@@ -1,0 +1,557 @@
+// The baseline interpreter: one dispatch loop over register bytecode.
+//
+// Invariants:
+// - Lua->Lua calls and returns never recurse natively: CALL pushes a frame and continues the
+//   loop; RETURN pops it. The loop returns to its native caller only when a frame marked
+//   FRESH returns (the frame it was started for).
+// - The hot state lives in locals: `pc` (next instruction), `base` (register 0), `k`
+//   (constants), `cl` (running closure), `ciIdx` (frame index). Whenever the loop calls
+//   anything that may run Lua code, grow the stack or collect (slow paths), it first saves
+//   `pc` into the frame (so errors know the line) and afterwards reloads `base` from the
+//   thread's (possibly reallocated) stack.
+// - Every Lua frame has its registers below ci.top <= stacksize; CALL ensures it.
+// - For `C == 0` calls and VARARG, `L.top` marks the end of the produced values; the next
+//   instruction (CALL/RETURN/SETLIST with B == 0) consumes it.
+
+import CLuaRuntime
+import LuaBytecode
+
+typealias PC = UnsafePointer<UInt32>
+
+extension VM {
+    /// Runs the thread's frames from the current (fresh) frame until it returns; handles
+    /// protected calls. `entry` is the index of the fresh frame.
+    func execute(entry: Int) throws {
+        while true {
+            do {
+                try run(entry: entry)
+                return
+            } catch let e as LuaError {
+                // a protected frame at or above the entry catches it
+                guard let pf = findProtectedFrame(from: Int(L.pointee.nci) - 1, downTo: entry) else { throw e }
+                try recoverProtected(frame: pf, error: e)
+                if pf == entry {
+                    return                 // the fresh frame itself was the protected call
+                }
+            }
+        }
+    }
+
+    // swiftlint:disable:next function_body_length cyclomatic_complexity
+    func run(entry: Int) throws {
+        let th = L!
+        var ciIdx = Int(th.pointee.nci) - 1
+        var ci = th.pointee.ci + ciIdx
+        var cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+        var k = UnsafePointer(cl.pointee.p.pointee.k!)
+        var pc = ci.pointee.savedpc!
+        var base = th.pointee.stack + Int(ci.pointee.func) + 1
+
+        @inline(__always) func reload() {
+            base = th.pointee.stack + Int(ci.pointee.func) + 1
+        }
+        @inline(__always) func savepc() { ci.pointee.savedpc = pc }
+        @inline(__always) func enterFrame() {
+            ci = th.pointee.ci + ciIdx
+            cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+            k = UnsafePointer(cl.pointee.p.pointee.k!)
+            pc = ci.pointee.savedpc!
+            base = th.pointee.stack + Int(ci.pointee.func) + 1
+        }
+
+        while true {
+            let i = pc.pointee
+            pc += 1
+            let a = Int((i >> 7) & 0xFF)
+            switch Op.from(i) {
+            case .move:
+                base[a] = base[i.b]
+            case .loadi:
+                base[a] = Value(int: Int64(i.sBx))
+            case .loadf:
+                base[a] = Value(float: Double(i.sBx))
+            case .loadk:
+                base[a] = k[i.bx]
+            case .loadkx:
+                base[a] = k[pc.pointee.ax]
+                pc += 1
+            case .loadfalse:
+                base[a] = .falseValue
+            case .lfalseskip:
+                base[a] = .falseValue
+                pc += 1
+            case .loadtrue:
+                base[a] = .trueValue
+            case .loadnil:
+                for j in 0...i.b { base[a + j] = .nilValue }
+            case .getupval:
+                base[a] = lt_lcl_upvals(cl)[i.b]!.pointee.v.pointee
+            case .setupval:
+                lt_lcl_upvals(cl)[i.b]!.pointee.v.pointee = base[a]
+            case .gettabup:
+                let t = lt_lcl_upvals(cl)[i.b]!.pointee.v.pointee
+                let key = k[i.c]
+                if t.isTable {
+                    let v = tableGetShortStr(t.table, key.str)
+                    if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
+                }
+                savepc()
+                let v = try indexSlow(t, key, info: .upvalue(i.b))
+                reload()
+                base[a] = v
+            case .gettable:
+                let t = base[i.b], key = base[i.c]
+                if t.isTable {
+                    let v = key.isInt ? tableGetInt(t.table, key.i) : tableGet(t.table, key)
+                    if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
+                }
+                savepc()
+                let v = try indexSlow(t, key, info: .register(i.b))
+                reload()
+                base[a] = v
+            case .geti:
+                let t = base[i.b]
+                if t.isTable {
+                    let v = tableGetInt(t.table, Int64(i.c))
+                    if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
+                }
+                savepc()
+                let v = try indexSlow(t, Value(int: Int64(i.c)), info: .register(i.b))
+                reload()
+                base[a] = v
+            case .getfield:
+                let t = base[i.b], key = k[i.c]
+                if t.isTable {
+                    let v = tableGetStr(t.table, key.str)
+                    if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
+                }
+                savepc()
+                let v = try indexSlow(t, key, info: .register(i.b))
+                reload()
+                base[a] = v
+            case .settabup:
+                let t = lt_lcl_upvals(cl)[a]!.pointee.v.pointee
+                let key = k[i.b]
+                let v = i.k ? k[i.c] : base[i.c]
+                if t.isTable && t.table.pointee.metatable == nil {
+                    tableSetStr(t.table, key.str, v); continue
+                }
+                savepc()
+                try setIndexSlow(t, key, v, info: .upvalue(a))
+                reload()
+            case .settable:
+                let t = base[a], key = base[i.b]
+                let v = i.k ? k[i.c] : base[i.c]
+                if t.isTable && t.table.pointee.metatable == nil {
+                    if key.isInt { tableSetInt(t.table, key.i, v); continue }
+                    if key.isString { tableSetStr(t.table, key.str, v); continue }
+                }
+                savepc()
+                try setIndexSlow(t, key, v, info: .register(a))
+                reload()
+            case .seti:
+                let t = base[a]
+                let v = i.k ? k[i.c] : base[i.c]
+                if t.isTable && t.table.pointee.metatable == nil {
+                    tableSetInt(t.table, Int64(i.b), v); continue
+                }
+                savepc()
+                try setIndexSlow(t, Value(int: Int64(i.b)), v, info: .register(a))
+                reload()
+            case .setfield:
+                let t = base[a], key = k[i.b]
+                let v = i.k ? k[i.c] : base[i.c]
+                if t.isTable && t.table.pointee.metatable == nil {
+                    tableSetStr(t.table, key.str, v); continue
+                }
+                savepc()
+                try setIndexSlow(t, key, v, info: .register(a))
+                reload()
+            case .newtable:
+                let hb = i.b
+                var asz = i.c
+                asz += pc.pointee.ax * 256
+                pc += 1
+                savepc()
+                let t = newTable(narray: asz, nhash: hb > 0 ? 1 << (hb - 1) : 0)
+                base[a] = Value(table: t)
+                th.pointee.top = ci.pointee.top
+                checkGC()
+                reload()
+            case .`self`:
+                let obj = base[i.b]
+                let key = i.k ? k[i.c] : base[i.c]
+                base[a + 1] = obj
+                if obj.isTable {
+                    let v = tableGetStr(obj.table, key.str)
+                    if !v.isNil || fastTM(obj.table.pointee.metatable, .index) == nil { base[a] = v; continue }
+                }
+                savepc()
+                let v = try indexSlow(obj, key, info: .register(i.b))
+                reload()
+                base[a] = v
+
+            // ---- arithmetic with immediates / constants ----
+            case .addi:
+                let x = base[i.b]
+                let imm = Int64(i.sC)
+                if x.isInt { base[a] = Value(int: x.i &+ imm); continue }
+                if x.isFloat { base[a] = Value(float: x.n + Double(imm)); continue }
+                savepc()
+                let r = try arithSlow(.add, x, Value(int: imm), flip: i.k, infoA: .register(i.b), infoB: .none)
+                reload(); base[a] = r
+            case .addk, .subk, .mulk, .modk, .powk, .divk, .idivk, .bandk, .bork, .bxork:
+                let x = base[i.b], y = k[i.c]
+                if let r = arithFast(i.op, x, y) { base[a] = r; continue }
+                savepc()
+                let r = try arithSlow(ArithOp.from(i.op), x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
+                reload(); base[a] = r
+            case .shri:
+                let x = base[i.b]
+                if x.isInt { base[a] = Value(int: Arith.shiftLeft(x.i, -Int64(i.sC))); continue }
+                savepc()
+                let r = try arithSlow(.shr, x, Value(int: Int64(i.sC)), flip: false, infoA: .register(i.b), infoB: .none)
+                reload(); base[a] = r
+            case .shli:
+                let x = base[i.b]
+                if x.isInt { base[a] = Value(int: Arith.shiftLeft(Int64(i.sC), x.i)); continue }
+                savepc()
+                let r = try arithSlow(.shl, Value(int: Int64(i.sC)), x, flip: false, infoA: .none, infoB: .register(i.b))
+                reload(); base[a] = r
+
+            // ---- arithmetic on registers ----
+            case .add:
+                let x = base[i.b], y = base[i.c]
+                if x.isInt && y.isInt { base[a] = Value(int: x.i &+ y.i); continue }
+                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble + y.asDouble); continue }
+                savepc()
+                let r = try arithSlow(.add, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
+                reload(); base[a] = r
+            case .sub:
+                let x = base[i.b], y = base[i.c]
+                if x.isInt && y.isInt { base[a] = Value(int: x.i &- y.i); continue }
+                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble - y.asDouble); continue }
+                savepc()
+                let r = try arithSlow(.sub, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
+                reload(); base[a] = r
+            case .mul:
+                let x = base[i.b], y = base[i.c]
+                if x.isInt && y.isInt { base[a] = Value(int: x.i &* y.i); continue }
+                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble * y.asDouble); continue }
+                savepc()
+                let r = try arithSlow(.mul, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
+                reload(); base[a] = r
+            case .mod, .pow, .div, .idiv, .band, .bor, .bxor, .shl, .shr:
+                let x = base[i.b], y = base[i.c]
+                if let r = arithFast(i.op, x, y) { base[a] = r; continue }
+                savepc()
+                let r = try arithSlow(ArithOp.from(i.op), x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
+                reload(); base[a] = r
+
+            case .unm:
+                let x = base[i.b]
+                if x.isInt { base[a] = Value(int: 0 &- x.i); continue }
+                if x.isFloat { base[a] = Value(float: -x.n); continue }
+                savepc()
+                let r = try arithSlow(.unm, x, x, flip: false, infoA: .register(i.b), infoB: .register(i.b))
+                reload(); base[a] = r
+            case .bnot:
+                let x = base[i.b]
+                if x.isInt { base[a] = Value(int: ~x.i); continue }
+                savepc()
+                let r = try arithSlow(.bnot, x, x, flip: false, infoA: .register(i.b), infoB: .register(i.b))
+                reload(); base[a] = r
+            case .not:
+                base[a] = base[i.b].isFalsy ? .trueValue : .falseValue
+            case .len:
+                let x = base[i.b]
+                if x.isString { base[a] = Value(int: x.str.pointee.len); continue }
+                if x.isTable && fastTM(x.table.pointee.metatable, .len) == nil {
+                    base[a] = Value(int: tableLength(x.table)); continue
+                }
+                savepc()
+                let r = try lengthSlow(x, info: .register(i.b))
+                reload(); base[a] = r
+            case .concat:
+                let n = i.b
+                savepc()
+                th.pointee.top = Int64(base - th.pointee.stack + a + n)
+                try concat(first: base - th.pointee.stack + a, count: n)
+                th.pointee.top = ci.pointee.top
+                checkGC()
+                reload()
+
+            case .close:
+                savepc()
+                try closeFrom(level: base - th.pointee.stack + a, error: nil)
+                reload()
+            case .tbc:
+                savepc()
+                try markTBC(level: base - th.pointee.stack + a)
+            case .jmp:
+                let off = i.sJ
+                pc += off
+                if off < 0 { checkGCAtBackEdge(th, ci) }
+
+            // ---- comparisons ----
+            case .eq:
+                let x = base[a], y = base[i.b]
+                var cond: Bool
+                if x.tt == y.tt && x.tt != UInt64(LT_TTABLE) && x.tt != UInt64(LT_TUSERDATA) {
+                    cond = x.rawEquals(y)
+                } else {
+                    savepc()
+                    cond = try equalsSlow(x, y)
+                    reload()
+                }
+                if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
+            case .lt:
+                let x = base[a], y = base[i.b]
+                var cond: Bool
+                if x.isInt && y.isInt { cond = x.i < y.i } else if x.isFloat && y.isFloat { cond = x.n < y.n } else {
+                    savepc()
+                    cond = try lessThanSlow(x, y)
+                    reload()
+                }
+                if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
+            case .le:
+                let x = base[a], y = base[i.b]
+                var cond: Bool
+                if x.isInt && y.isInt { cond = x.i <= y.i } else if x.isFloat && y.isFloat { cond = x.n <= y.n } else {
+                    savepc()
+                    cond = try lessEqualSlow(x, y)
+                    reload()
+                }
+                if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
+            case .eqk:
+                let cond = base[a].rawEquals(k[i.b])
+                if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
+            case .eqi:
+                let x = base[a]
+                let imm = Int64(i.sB)
+                let cond = x.isInt ? x.i == imm : (x.isFloat ? x.n == Double(imm) : false)
+                if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
+            case .lti, .lei, .gti, .gei:
+                let x = base[a]
+                let imm = Int64(i.sB)
+                var cond: Bool
+                if x.isInt {
+                    switch i.op {
+                    case .lti: cond = x.i < imm
+                    case .lei: cond = x.i <= imm
+                    case .gti: cond = x.i > imm
+                    default: cond = x.i >= imm
+                    }
+                } else if x.isFloat {
+                    let d = Double(imm)
+                    switch i.op {
+                    case .lti: cond = x.n < d
+                    case .lei: cond = x.n <= d
+                    case .gti: cond = x.n > d
+                    default: cond = x.n >= d
+                    }
+                } else {
+                    savepc()
+                    let immV = i.c != 0 ? Value(float: Double(imm)) : Value(int: imm)
+                    switch i.op {
+                    case .lti: cond = try lessThanSlow(x, immV)
+                    case .lei: cond = try lessEqualSlow(x, immV)
+                    case .gti: cond = try lessThanSlow(immV, x)
+                    default: cond = try lessEqualSlow(immV, x)
+                    }
+                    reload()
+                }
+                if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
+            case .test:
+                if base[a].isFalsy == i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
+            case .testset:
+                let v = base[i.b]
+                if v.isFalsy == i.k { pc += 1 } else { base[a] = v; pc += pc.pointee.sJ + 1 }
+
+            // ---- calls ----
+            case .call:
+                let funcIdx = base - th.pointee.stack + a
+                let b = i.b
+                let nargs = b != 0 ? b - 1 : Int(th.pointee.top) - funcIdx - 1
+                let nresults = i.c - 1
+                savepc()
+                let f = th.pointee.stack[funcIdx]
+                if f.tt == UInt64(LT_TLCL) {
+                    try pushLuaFrame(th, funcIdx: funcIdx, nargs: nargs, nresults: nresults)
+                    ciIdx += 1
+                    enterFrame()
+                    continue
+                }
+                if try callNonLua(th, funcIdx: funcIdx, nargs: nargs, nresults: nresults) {
+                    // a Lua frame was pushed (pcall of a Lua function, __call on a Lua function)
+                    ciIdx = Int(th.pointee.nci) - 1
+                    enterFrame()
+                    continue
+                }
+                if nresults >= 0 { th.pointee.top = ci.pointee.top }
+                checkGC()
+                reload()
+            case .tailcall:
+                let funcIdx = base - th.pointee.stack + a
+                let b = i.b
+                let nargs = b != 0 ? b - 1 : Int(th.pointee.top) - funcIdx - 1
+                savepc()
+                if i.k { try closeFrom(level: base - th.pointee.stack, error: nil) }
+                let f = th.pointee.stack[funcIdx]
+                if f.tt == UInt64(LT_TLCL) || (f.tt != UInt64(LT_TNATIVE) && resolvesToLua(f)) {
+                    var nargs = nargs
+                    if f.tt != UInt64(LT_TLCL) {
+                        nargs = try insertCallMetamethod(th, funcIdx: funcIdx, nargs: nargs)
+                    }
+                    // move function and arguments down to this frame's function slot
+                    var dst = Int(ci.pointee.func)
+                    if i.c != 0 { dst -= Int(ci.pointee.nextraargs) + i.c }
+                    let stack = th.pointee.stack!
+                    for j in 0...nargs { stack[dst + j] = stack[funcIdx + j] }
+                    let status = ci.pointee.callstatus
+                    let nres = Int(ci.pointee.nresults)
+                    let extra = ci.pointee.extra
+                    th.pointee.nci -= 1
+                    try pushLuaFrame(th, funcIdx: dst, nargs: nargs, nresults: nres)
+                    ci = th.pointee.ci + ciIdx
+                    ci.pointee.callstatus = status | LT_CIST_TAIL
+                    ci.pointee.extra = extra
+                    enterFrame()
+                    continue
+                }
+                // native callee: call it, then return its results
+                _ = try callNonLua(th, funcIdx: funcIdx, nargs: nargs, nresults: -1)
+                reload()
+                let n = Int(th.pointee.top) - funcIdx
+                if try finishReturn(th, ciIdx: ciIdx, first: funcIdx, count: n, closeK: false, cArg: i.c, entry: entry) {
+                    return
+                }
+                ciIdx -= 1
+                enterFrame()
+            case .return:
+                var n = i.b - 1
+                let first = base - th.pointee.stack + a
+                if n < 0 { n = Int(th.pointee.top) - first }
+                savepc()
+                if try finishReturn(th, ciIdx: ciIdx, first: first, count: n, closeK: i.k, cArg: i.c, entry: entry) {
+                    return
+                }
+                ciIdx -= 1
+                enterFrame()
+            case .return0:
+                if try finishReturn(th, ciIdx: ciIdx, first: base - th.pointee.stack + a, count: 0, closeK: false, cArg: 0, entry: entry) {
+                    return
+                }
+                ciIdx -= 1
+                enterFrame()
+            case .return1:
+                if try finishReturn(th, ciIdx: ciIdx, first: base - th.pointee.stack + a, count: 1, closeK: false, cArg: 0, entry: entry) {
+                    return
+                }
+                ciIdx -= 1
+                enterFrame()
+
+            // ---- loops ----
+            case .forloop:
+                let step = base[a + 2]
+                if step.isInt {
+                    let count = UInt64(bitPattern: base[a + 1].i)
+                    if count > 0 {
+                        base[a + 1] = Value(int: Int64(bitPattern: count - 1))
+                        let idx = base[a].i &+ step.i
+                        base[a] = Value(int: idx)
+                        base[a + 3] = Value(int: idx)
+                        pc -= i.bx
+                    }
+                } else {
+                    let st = step.n
+                    let idx = base[a].n + st
+                    let lim = base[a + 1].n
+                    if st > 0 ? idx <= lim : lim <= idx {
+                        base[a] = Value(float: idx)
+                        base[a + 3] = Value(float: idx)
+                        pc -= i.bx
+                    }
+                }
+            case .forprep:
+                savepc()
+                if try forPrep(base + a) { pc += i.bx + 1 }
+            case .tforprep:
+                savepc()
+                try markTBC(level: base - th.pointee.stack + a + 3)
+                pc += i.bx
+            case .tforcall:
+                // R[A+4], R[A+5], R[A+6] := R[A], R[A+1], R[A+2]; call
+                base[a + 4] = base[a]
+                base[a + 5] = base[a + 1]
+                base[a + 6] = base[a + 2]
+                let funcIdx = base - th.pointee.stack + a + 4
+                savepc()
+                th.pointee.top = Int64(funcIdx + 3)
+                let f = base[a + 4]
+                if f.tt == UInt64(LT_TLCL) {
+                    try pushLuaFrame(th, funcIdx: funcIdx, nargs: 2, nresults: i.c)
+                    ciIdx += 1
+                    enterFrame()
+                    continue
+                }
+                if try callNonLua(th, funcIdx: funcIdx, nargs: 2, nresults: i.c) {
+                    ciIdx = Int(th.pointee.nci) - 1
+                    enterFrame()
+                    continue
+                }
+                th.pointee.top = ci.pointee.top
+                checkGC()
+                reload()
+            case .tforloop:
+                let v = base[a + 4]
+                if !v.isNil {
+                    base[a + 2] = v
+                    pc -= i.bx
+                }
+
+            case .setlist:
+                var n = i.b
+                let t = base[a].table
+                var last = i.c
+                if i.k { last += pc.pointee.ax * 256; pc += 1 }
+                if n == 0 { n = Int(th.pointee.top) - (base - th.pointee.stack) - a - 1 }
+                let needed = last + n
+                if needed > Int(t.pointee.asize) { resizeArray(t, needed) }
+                for j in 1...max(n, 1) where j <= n {
+                    tableSetInt(t, Int64(last + j), base[a + j])
+                }
+                th.pointee.top = ci.pointee.top
+            case .closure:
+                savepc()
+                let p = cl.pointee.p.pointee.p[i.bx]!
+                base[a] = Value(lclosure: makeClosure(p, parent: cl, base: base - th.pointee.stack))
+                th.pointee.top = ci.pointee.top
+                checkGC()
+                reload()
+            case .vararg:
+                let nextra = Int(ci.pointee.nextraargs)
+                var n = i.c - 1
+                let src = Int(ci.pointee.func) - nextra
+                let dstIdx = base - th.pointee.stack + a
+                if n < 0 {
+                    n = nextra
+                    savepc()
+                    try ensureStack(th, dstIdx + n)
+                    reload()
+                    th.pointee.top = Int64(dstIdx + n)
+                }
+                let stack = th.pointee.stack!
+                for j in 0..<n { stack[dstIdx + j] = j < nextra ? stack[src + j] : .nilValue }
+            case .varargprep:
+                break           // done by pushLuaFrame
+            case .extraarg:
+                break
+            }
+        }
+    }
+
+    @inline(never) func checkGCAtBackEdge(_ th: ThreadPtr, _ ci: UnsafeMutablePointer<LTCallInfo>) {
+        // no allocation happens in a plain loop; nothing to do for now (hook for the JIT)
+    }
+}

@@ -1,0 +1,269 @@
+// The garbage-collected heap: every Lua object is malloc'ed, linked into `allgc`, and freed only
+// by the collector. Stop-the-world mark & sweep; it collects cycles.
+//
+// Invariants:
+// - Collection runs only at safe points: `checkGC()` is called by the interpreter after
+//   instructions that allocate (NEWTABLE, CONCAT, CLOSURE, VARARG, SETLIST, native calls) and
+//   never while a Swift caller holds the only reference to a fresh object. A native that
+//   allocates several objects and then calls back into Lua must first put them on the stack.
+// - Roots: the registry (which holds the main thread and the globals), the metatables of basic
+//   types, the metamethod names, host roots, and the running thread. A thread marks its stack
+//   up to its top (or its current frame's top, whichever is higher) and its open upvalues.
+// - Weak tables (__mode with 'k' and/or 'v') are traversed specially: weak values are not
+//   marked; weak keys are ephemerons (the value is marked only when the key is). After marking,
+//   entries whose weak part died are removed. Strings count as values, never as weak garbage.
+// - Marks are cleared by the sweep, so outside a collection every live object has marked == 0.
+
+import CLuaRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension VM {
+    func allocObject(_ size: Int, tt: Int32) -> UnsafeMutableRawPointer {
+        let p = malloc(size)!
+        let h = p.assumingMemoryBound(to: LTGCHeader.self)
+        h.pointee = LTGCHeader(gcnext: allgc, tt: UInt8(tt), marked: 0, flags: 0, pad: 0, extra: 0)
+        allgc = h
+        totalBytes += size
+        return p
+    }
+
+    /// True when a collection is due.
+    @inline(__always) var gcDue: Bool { totalBytes >= gcThreshold }
+
+    /// Collects if due. Call only at safe points.
+    @inline(__always) func checkGC() {
+        if totalBytes >= gcThreshold { collectIfRunning() }
+    }
+
+    @inline(never) func collectIfRunning() {
+        if gcRunning { fullGC() } else { gcThreshold = totalBytes + (1 << 20) }
+    }
+
+    func fullGC() {
+        if gcInProgress { return }
+        gcInProgress = true
+        defer { gcInProgress = false }
+        markRoots()
+        propagateAll()
+        // ephemerons: re-traverse until no new marks
+        var changed = true
+        while changed {
+            changed = false
+            for t in ephemerons where traverseEphemeron(t) { changed = true }
+            if changed { propagateAll() }
+        }
+        clearWeakTables()
+        closeDeadThreads()
+        sweepStringTable()
+        sweep()
+        weakTables.removeAll(keepingCapacity: true)
+        ephemerons.removeAll(keepingCapacity: true)
+        gcThreshold = max(totalBytes * 2, 1 << 20)
+    }
+
+    // MARK: marking
+
+    @inline(__always) func markValue(_ v: Value) {
+        if v.tt >= UInt64(LT_TSTRING) { markObject(v.gc) }
+    }
+
+    @inline(__always) func markObject(_ o: GCPtr) {
+        if o.pointee.marked != 0 { return }
+        o.pointee.marked = 1
+        if o.pointee.tt == UInt8(LT_TSTRING) { return }
+        grayStack.append(o)
+    }
+
+    func markRoots() {
+        markObject(GCPtr(OpaquePointer(registry)))
+        for mt in typeMetatables { if let mt = mt { markObject(GCPtr(OpaquePointer(mt))) } }
+        for s in tmNames { markObject(GCPtr(OpaquePointer(s))) }
+        for v in hostRoots { markValue(v) }
+        markObject(GCPtr(OpaquePointer(L)))
+        markObject(GCPtr(OpaquePointer(mainThread)))
+        for th in allThreads where th.pointee.status == ThreadStatus.running.rawValue
+            || th.pointee.status == ThreadStatus.normal.rawValue {
+            markObject(GCPtr(OpaquePointer(th)))
+        }
+        markExtraRoots()
+    }
+
+    func propagateAll() {
+        while let o = grayStack.popLast() { traverse(o) }
+    }
+
+    func traverse(_ o: GCPtr) {
+        switch Int32(o.pointee.tt) {
+        case LT_TTABLE: traverseTable(TablePtr(OpaquePointer(o)))
+        case LT_TLCL:
+            let c = LClosurePtr(OpaquePointer(o))
+            markObject(GCPtr(OpaquePointer(c.pointee.p)))
+            let n = Int(c.pointee.hdr.extra)
+            let ups = lt_lcl_upvals(c)!
+            for i in 0..<n { if let u = ups[i] { markObject(GCPtr(OpaquePointer(u))) } }
+        case LT_TNATIVE:
+            let c = NativePtr(OpaquePointer(o))
+            if let nm = c.pointee.name { markObject(GCPtr(OpaquePointer(nm))) }
+            let n = Int(c.pointee.hdr.extra)
+            let ups = lt_native_upvals(c)!
+            for i in 0..<n { markValue(ups[i]) }
+        case LT_TUPVAL:
+            let u = UpValPtr(OpaquePointer(o))
+            markValue(u.pointee.v.pointee)
+        case LT_TPROTO:
+            let p = ProtoPtr(OpaquePointer(o))
+            for i in 0..<Int(p.pointee.nk) { markValue(p.pointee.k[i]) }
+            for i in 0..<Int(p.pointee.np) { markObject(GCPtr(OpaquePointer(p.pointee.p[i]!))) }
+            if let s = p.pointee.source { markObject(GCPtr(OpaquePointer(s))) }
+        case LT_TUSERDATA:
+            let u = UnsafeMutablePointer<LTUserdata>(OpaquePointer(o))
+            if let mt = u.pointee.metatable { markObject(GCPtr(OpaquePointer(mt))) }
+            markValue(u.pointee.uservalue)
+        case LT_TTHREAD:
+            traverseThread(ThreadPtr(OpaquePointer(o)))
+        default:
+            break
+        }
+    }
+
+    func traverseThread(_ th: ThreadPtr) {
+        guard let stack = th.pointee.stack else { return }
+        var top = Int(th.pointee.top)
+        if th.pointee.nci > 0 { top = max(top, Int(th.pointee.ci[Int(th.pointee.nci) - 1].top)) }
+        top = min(top, Int(th.pointee.stacksize))
+        for i in 0..<top { markValue(stack[i]) }
+        // dead part of the stack: clear it so stale pointers can never be marked later
+        let size = Int(th.pointee.stacksize)
+        if top < size { (stack + top).update(repeating: .nilValue, count: size - top) }
+        var u = th.pointee.openupval
+        while let up = u { markObject(GCPtr(OpaquePointer(up))); u = up.pointee.opennext }
+        markThreadExtras(th)
+    }
+
+    /// Weak mode of a table's metatable: (weakKeys, weakValues).
+    func weakMode(_ t: TablePtr) -> (Bool, Bool) {
+        guard let mt = t.pointee.metatable, let m = fastTM(mt, .mode), m.isString else { return (false, false) }
+        let b = LuaStr.buffer(m.str)
+        return (b.contains(UInt8(ascii: "k")), b.contains(UInt8(ascii: "v")))
+    }
+
+    func traverseTable(_ t: TablePtr) {
+        if let mt = t.pointee.metatable { markObject(GCPtr(OpaquePointer(mt))) }
+        let (wk, wv) = weakMode(t)
+        let asize = Int(t.pointee.asize)
+        let cap = Int(t.pointee.nodecap)
+        if wk || wv { weakTables.append(t) }
+        if !wv { for i in 0..<asize { markValue(t.pointee.array[i]) } }
+        if wk && !wv {
+            ephemerons.append(t)
+            _ = traverseEphemeron(t)
+            return
+        }
+        for i in 0..<cap {
+            let n = t.pointee.node[i]
+            if n.key.tt == UInt64(LT_TNIL) { continue }
+            if !wk || n.key.isString { markValue(n.key) }
+            if !wv || n.val.isString { markValue(n.val) }
+        }
+    }
+
+    /// Marks values whose keys are marked; returns true if it marked anything new.
+    func traverseEphemeron(_ t: TablePtr) -> Bool {
+        var marked = false
+        let cap = Int(t.pointee.nodecap)
+        for i in 0..<cap {
+            let n = t.pointee.node[i]
+            if n.key.tt == UInt64(LT_TNIL) || n.val.isNil { continue }
+            if n.key.isString { markValue(n.key) }
+            if isAlive(n.key) && n.val.isCollectable && n.val.gc.pointee.marked == 0 {
+                markValue(n.val)
+                marked = true
+            }
+        }
+        return marked
+    }
+
+    @inline(__always) func isAlive(_ v: Value) -> Bool {
+        !v.isCollectable || v.isString || v.gc.pointee.marked != 0
+    }
+
+    func clearWeakTables() {
+        for t in weakTables {
+            let (wk, wv) = weakMode(t)
+            if wv {
+                for i in 0..<Int(t.pointee.asize) where !isAlive(t.pointee.array[i]) {
+                    t.pointee.array[i] = .nilValue
+                }
+            }
+            for i in 0..<Int(t.pointee.nodecap) {
+                let n = t.pointee.node[i]
+                if n.key.tt == UInt64(LT_TNIL) { continue }
+                if (wk && !isAlive(n.key)) || (wv && !isAlive(n.val)) {
+                    t.pointee.node[i].val = .nilValue
+                }
+                // dead keys must not dangle: keep a non-collectable placeholder identity
+                if t.pointee.node[i].val.isNil && n.key.isCollectable && !isAlive(n.key) {
+                    t.pointee.node[i].key = Value(lightuserdata: n.key.u.p)
+                }
+            }
+        }
+    }
+
+    // MARK: sweeping
+
+    func sweep() {
+        var prev: GCPtr? = nil
+        var cur = allgc
+        while let o = cur {
+            let next = o.pointee.gcnext
+            if o.pointee.marked != 0 {
+                o.pointee.marked = 0
+                prev = o
+            } else {
+                if let p = prev { p.pointee.gcnext = next } else { allgc = next }
+                freeObject(o)
+            }
+            cur = next
+        }
+    }
+
+    func freeObject(_ o: GCPtr) {
+        switch Int32(o.pointee.tt) {
+        case LT_TSTRING:
+            let s = StringPtr(OpaquePointer(o))
+            totalBytes -= MemoryLayout<LTString>.stride + Int(s.pointee.len) + 1
+        case LT_TTABLE:
+            freeTable(TablePtr(OpaquePointer(o)))
+        case LT_TLCL:
+            let c = LClosurePtr(OpaquePointer(o))
+            totalBytes -= MemoryLayout<LTLClosure>.stride + 8 * Int(c.pointee.hdr.extra)
+        case LT_TNATIVE:
+            let c = NativePtr(OpaquePointer(o))
+            totalBytes -= MemoryLayout<LTNative>.stride + 16 * Int(c.pointee.hdr.extra)
+        case LT_TUPVAL:
+            totalBytes -= MemoryLayout<LTUpVal>.stride
+        case LT_TPROTO:
+            freeProto(ProtoPtr(OpaquePointer(o)))
+        case LT_TUSERDATA:
+            let u = UnsafeMutablePointer<LTUserdata>(OpaquePointer(o))
+            totalBytes -= MemoryLayout<LTUserdata>.stride + Int(u.pointee.len)
+        case LT_TTHREAD:
+            freeThread(ThreadPtr(OpaquePointer(o)))
+        default:
+            break
+        }
+        free(o)
+    }
+
+    /// Frees everything (VM teardown).
+    func freeAll() {
+        var cur = allgc
+        while let o = cur {
+            cur = o.pointee.gcnext
+            freeObject(o)
+        }
+        allgc = nil
+    }
+}

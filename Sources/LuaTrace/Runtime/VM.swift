@@ -1,0 +1,177 @@
+// The global state of one Lua universe: heap, string table, registry, metatables of basic
+// types, native function table, the main thread. One VM per embedding; not thread-safe.
+//
+// The interpreter keeps its hot state (pc, base, constants) in locals; everything here is
+// touched on slower paths only. Build flags turn off dynamic exclusivity checking, so plain
+// stored properties are cheap to read.
+
+import CLuaRuntime
+import LuaBytecode
+#if canImport(Glibc)
+import Glibc
+#endif
+
+typealias TablePtr = UnsafeMutablePointer<LTTable>
+typealias StringPtr = UnsafeMutablePointer<LTString>
+typealias ThreadPtr = UnsafeMutablePointer<LTThread>
+typealias ProtoPtr = UnsafeMutablePointer<LTProto>
+typealias LClosurePtr = UnsafeMutablePointer<LTLClosure>
+typealias NativePtr = UnsafeMutablePointer<LTNative>
+typealias UpValPtr = UnsafeMutablePointer<LTUpVal>
+typealias GCPtr = UnsafeMutablePointer<LTGCHeader>
+typealias StackPtr = UnsafeMutablePointer<LTValue>
+
+/// Arguments of a native call: stack indices [base, base+count).
+struct Args {
+    let base: Int
+    let count: Int
+}
+
+/// A native (Swift) function: reads its arguments from the stack, pushes its results on the
+/// thread's top and returns how many it pushed.
+typealias NativeFn = (VM, Args) throws -> Int
+
+/// Metamethod events, in the order of the absence-cache bits in LTTable.hdr.flags.
+enum TM: Int, CaseIterable {
+    case index, newindex, gc, mode, len, eq                  // cached (fast) ones first
+    case add, sub, mul, mod, pow, div, idiv
+    case band, bor, bxor, shl, shr, unm, bnot, lt, le, concat, call, close
+    case tostring, name, metatable, pairs
+
+    var eventName: String {
+        switch self {
+        case .index: return "__index"; case .newindex: return "__newindex"; case .gc: return "__gc"
+        case .mode: return "__mode"; case .len: return "__len"; case .eq: return "__eq"
+        case .add: return "__add"; case .sub: return "__sub"; case .mul: return "__mul"
+        case .mod: return "__mod"; case .pow: return "__pow"; case .div: return "__div"
+        case .idiv: return "__idiv"; case .band: return "__band"; case .bor: return "__bor"
+        case .bxor: return "__bxor"; case .shl: return "__shl"; case .shr: return "__shr"
+        case .unm: return "__unm"; case .bnot: return "__bnot"; case .lt: return "__lt"
+        case .le: return "__le"; case .concat: return "__concat"; case .call: return "__call"
+        case .close: return "__close"; case .tostring: return "__tostring"; case .name: return "__name"
+        case .metatable: return "__metatable"; case .pairs: return "__pairs"
+        }
+    }
+}
+
+/// Per-prototype debug information kept on the Swift side (names for error messages).
+struct ProtoDebug {
+    var locals: [LocalVarInfo]
+    var upvalueNames: [String]
+    var source: String
+}
+
+final class VM {
+    // ---- heap (Heap.swift) ----
+    var allgc: GCPtr? = nil
+    var totalBytes: Int = 0
+    var gcThreshold: Int = 1 << 20
+    var gcRunning = true
+    var gcInProgress = false
+    var grayStack: [GCPtr] = []
+    var weakTables: [TablePtr] = []
+    var ephemerons: [TablePtr] = []
+    var allThreads: [ThreadPtr] = []
+
+    // ---- strings (LuaStr.swift) ----
+    var strBuckets: UnsafeMutablePointer<StringPtr?>
+    var strMask: Int = 255
+    var strCount: Int = 0
+    let hashSeed: UInt32 = 0x2545F491
+
+    // ---- global state ----
+    var registry: TablePtr! = nil
+    var globals: TablePtr! = nil
+    var mainThread: ThreadPtr! = nil
+    /// The running thread.
+    var L: ThreadPtr! = nil
+    /// Metatables for non-table types, indexed by tag.
+    var typeMetatables = [TablePtr?](repeating: nil, count: 16)
+    /// Interned metamethod names, indexed by TM.rawValue.
+    var tmNames: [StringPtr] = []
+    /// Native functions, indexed by LTNative.fnid.
+    var natives: [NativeFn] = []
+    var nativeNames: [String] = []
+    /// Debug info per proto id.
+    var protoDebug: [ProtoDebug?] = []
+    var freeProtoIds: [Int32] = []
+    /// Values the host keeps alive (embedding API references).
+    var hostRoots: [Value] = []
+    /// Depth of nested native->Lua re-entries (C stack in lua terms).
+    var nativeDepth = 0
+    static let maxNativeDepth = 200
+    /// Maximum stack slots of one thread (lua's LUAI_MAXSTACK).
+    static let maxStack = 1_000_000
+
+    /// Output sink for print / io.write (buffered stdout by default).
+    var stdout = OutputBuffer(fd: 1)
+
+    /// Ids of pcall/xpcall, which the interpreter runs without native recursion.
+    var pcallID = -1
+    var xpcallID = -1
+    var gcMode = "incremental"
+    var warningsOn = false
+    let stdoutIsTTY = isatty(1) != 0
+    /// To-be-closed variable slots per thread (stack indices, innermost last).
+    var tbcLists: [UnsafeMutableRawPointer: [Int]] = [:]
+    /// Coroutine support: the native id of wrap's functions, and where the last yield's values are.
+    var wrapNativeID = -1
+    var yieldBase = 0
+    var yieldCount = 0
+
+    // JIT options and state (JIT/).
+    var jitOptions = JITOptions()
+
+    init() {
+        strBuckets = .allocate(capacity: 256)
+        strBuckets.initialize(repeating: nil, count: 256)
+        tmNames = TM.allCases.map { internString($0.eventName) }
+        registry = newTable()
+        globals = newTable()
+        mainThread = newThread()
+        L = mainThread
+        // registry[1] = main thread, registry[2] = globals, as lua does.
+        tableSetInt(registry, 1, Value(thread: mainThread))
+        tableSetInt(registry, 2, Value(table: globals))
+    }
+
+    deinit {
+        freeAll()
+        strBuckets.deallocate()
+    }
+
+    @inline(__always) func tmName(_ e: TM) -> StringPtr { tmNames[e.rawValue] }
+}
+
+/// A write buffer over a file descriptor; flushed on exit, on io.flush and before errors.
+struct OutputBuffer {
+    let fd: Int32
+    var bytes: [UInt8] = []
+    /// When set, flushed bytes go here instead of the file descriptor (embedding, tests).
+    var sink: (([UInt8]) -> Void)? = nil
+    init(fd: Int32) { self.fd = fd; bytes.reserveCapacity(1 << 16) }
+
+    mutating func write(_ b: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: b.bindMemory(to: UInt8.self))
+        if bytes.count >= 1 << 16 { flush() }
+    }
+    mutating func write(_ b: [UInt8]) {
+        bytes.append(contentsOf: b)
+        if bytes.count >= 1 << 16 { flush() }
+    }
+    mutating func write(_ s: String) { write(Array(s.utf8)) }
+    mutating func flush() {
+        if let sink = sink {
+            if !bytes.isEmpty { sink(bytes) }
+            bytes.removeAll(keepingCapacity: true)
+            return
+        }
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+            if n <= 0 { break }
+            off += n
+        }
+        bytes.removeAll(keepingCapacity: true)
+    }
+}
