@@ -117,9 +117,9 @@ package enum Op: String, CaseIterable, Sendable {
     case extraarg   = "iAx extra (larger) argument for the previous opcode"
 
     /// Opcode number (the case index). Enum cases without payload are stored as their index.
-    @inlinable package var number: UInt8 { unsafeBitCast(self, to: UInt8.self) }
+    @inlinable @inline(__always) package var number: UInt8 { unsafeBitCast(self, to: UInt8.self) }
 
-    @inlinable package static func from(_ n: UInt32) -> Op {
+    @inlinable @inline(__always) package static func from(_ n: UInt32) -> Op {
         unsafeBitCast(UInt8(truncatingIfNeeded: n & 0x7F), to: Op.self)
     }
 
@@ -183,17 +183,17 @@ package enum Inst {
 }
 
 extension Instruction {
-    @inlinable package var op: Op { Op.from(self) }
-    @inlinable package var a: Int { Int((self >> 7) & 0xFF) }
-    @inlinable package var k: Bool { (self >> 15) & 1 != 0 }
-    @inlinable package var b: Int { Int((self >> 16) & 0xFF) }
-    @inlinable package var c: Int { Int(self >> 24) }
-    @inlinable package var sB: Int { b - Inst.offsetSC }
-    @inlinable package var sC: Int { c - Inst.offsetSC }
-    @inlinable package var bx: Int { Int(self >> 15) }
-    @inlinable package var sBx: Int { bx - Inst.offsetSBx }
-    @inlinable package var ax: Int { Int(self >> 7) }
-    @inlinable package var sJ: Int { Int(self >> 7) - Inst.offsetSJ }
+    @inlinable @inline(__always) package var op: Op { Op.from(self) }
+    @inlinable @inline(__always) package var a: Int { Int((self >> 7) & 0xFF) }
+    @inlinable @inline(__always) package var k: Bool { (self >> 15) & 1 != 0 }
+    @inlinable @inline(__always) package var b: Int { Int((self >> 16) & 0xFF) }
+    @inlinable @inline(__always) package var c: Int { Int(self >> 24) }
+    @inlinable @inline(__always) package var sB: Int { b - Inst.offsetSC }
+    @inlinable @inline(__always) package var sC: Int { c - Inst.offsetSC }
+    @inlinable @inline(__always) package var bx: Int { Int(self >> 15) }
+    @inlinable @inline(__always) package var sBx: Int { bx - Inst.offsetSBx }
+    @inlinable @inline(__always) package var ax: Int { Int(self >> 7) }
+    @inlinable @inline(__always) package var sJ: Int { Int(self >> 7) - Inst.offsetSJ }
 
     /// Returns this instruction with field A / B / C / Bx / sJ replaced (used when patching jumps).
     package func with(a: Int) -> Instruction { (self & ~(0xFF << 7)) | UInt32(a) << 7 }

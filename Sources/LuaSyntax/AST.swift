@@ -127,5 +127,9 @@ package indirect enum Stat: Sendable {
 package struct Chunk: Sendable {
     package var body: Block
     package var chunkName: String     // e.g. "@script.lua", "=stdin", or the source itself
+    /// Line where the last token before <eof> ends (1 if there is none): lua's `lastline` when it
+    /// emits the main function's final RETURN. (`body.endLine` is the <eof> line, where lua
+    /// reports pending goto/break errors of the main function.)
+    package var lastTokenLine: Int = 1
     package init(body: Block, chunkName: String) { self.body = body; self.chunkName = chunkName }
 }

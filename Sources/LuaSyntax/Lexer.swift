@@ -46,14 +46,10 @@ package struct Lexer {
     }
 
     @inline(__always) private var current: Int { pos < source.count ? Int(source[pos]) : EOZ }
-    @inline(__always) private func peek(_ k: Int) -> Int {
-        pos + k < source.count ? Int(source[pos + k]) : EOZ
-    }
-
-    private func error(_ msg: String, near: [UInt8]?) -> SyntaxError {
+    @inline(never) private func error(_ msg: String, near: [UInt8]?) -> SyntaxError {
         SyntaxError.make(chunkName: chunkName, line: line, msg: Array(msg.utf8), near: near)
     }
-    private func error(_ msg: String, _ near: Near) -> SyntaxError {
+    @inline(never) private func error(_ msg: String, _ near: Near) -> SyntaxError {
         switch near {
         case .eos: return error(msg, near: Array("<eof>".utf8))
         case .buffer: return error(msg, near: Token.quoteBuffer(buf[...]))

@@ -55,6 +55,8 @@ package struct Parser {
     let maxLevel: Int
     /// Whether the function being parsed is vararg (the main chunk is).
     var isVararg = true
+    /// lua's `ls->lastline`: the line of the last token consumed.
+    var lastLine = 1
     /// `linedefined` of the function being parsed (0 for the main chunk).
     var funcLine = 0
     /// Depth of the AST node (or maximum over the list of nodes) most recently produced by a
@@ -76,6 +78,7 @@ package struct Parser {
 
     // Not inlined: keeps the lexer's locals out of every recursive parser frame.
     @inline(never) mutating func next() throws(SyntaxError) {
+        lastLine = lineNumber
         if let a = ahead {
             tok = a
             ahead = nil
@@ -161,7 +164,9 @@ package struct Parser {
         try next()
         let body = try block()
         try check(.eos)
-        return Chunk(body: body, chunkName: lex.chunkName)
+        var chunk = Chunk(body: body, chunkName: lex.chunkName)
+        chunk.lastTokenLine = lastLine
+        return chunk
     }
 
     /// block_follow

@@ -232,7 +232,7 @@ extension VM {
                 arg -= 1
                 if arg == 0 { return LuaError.runtime(self, "calling '\(nm)' on bad self (\(msg))") }
             }
-            if kind != "metamethod" && kind != "for iterator" { name = nm }
+            name = nm
         } else if let q = qualifiedNativeName(frame: fi) {
             name = q
         }
@@ -265,7 +265,9 @@ extension VM {
             var line = "\n\t"
             if let p = frameProto(fi) {
                 line += "\(shortSource(p)):\(currentLine(frame: fi)):"
-                if p.pointee.linedefined == 0 {
+                if let g = globalFunctionName(fv) {
+                    line += " in function '\(g)'"
+                } else if p.pointee.linedefined == 0 {
                     line += " in main chunk"
                 } else if let (kind, nm) = functionName(frame: fi) {
                     line += kind == "global" ? " in function '\(nm)'" : " in \(kind) '\(nm)'"
@@ -274,7 +276,9 @@ extension VM {
                 }
             } else {
                 line += "[C]:"
-                if let (kind, nm) = functionName(frame: fi) {
+                if let g = globalFunctionName(fv) {
+                    line += " in function '\(g)'"
+                } else if let (kind, nm) = functionName(frame: fi) {
                     line += kind == "global" ? " in function '\(nm)'" : " in \(kind) '\(nm)'"
                 } else if fv.tt == UInt64(LT_TNATIVE), let q = qualifiedNativeName(frame: fi) {
                     line += " in function '\(q)'"

@@ -47,18 +47,6 @@ extension VM {
         var pc = ci.pointee.savedpc!
         var base = th.pointee.stack + Int(ci.pointee.func) + 1
 
-        @inline(__always) func reload() {
-            base = th.pointee.stack + Int(ci.pointee.func) + 1
-        }
-        @inline(__always) func savepc() { ci.pointee.savedpc = pc }
-        @inline(__always) func enterFrame() {
-            ci = th.pointee.ci + ciIdx
-            cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-            k = UnsafePointer(cl.pointee.p.pointee.k!)
-            pc = ci.pointee.savedpc!
-            base = th.pointee.stack + Int(ci.pointee.func) + 1
-        }
-
         while true {
             let i = pc.pointee
             pc += 1
@@ -95,9 +83,9 @@ extension VM {
                     let v = tableGetShortStr(t.table, key.str)
                     if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
                 }
-                savepc()
+                ci.pointee.savedpc = pc
                 let v = try indexSlow(t, key, info: .upvalue(i.b))
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
                 base[a] = v
             case .gettable:
                 let t = base[i.b], key = base[i.c]
@@ -105,9 +93,9 @@ extension VM {
                     let v = key.isInt ? tableGetInt(t.table, key.i) : tableGet(t.table, key)
                     if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
                 }
-                savepc()
+                ci.pointee.savedpc = pc
                 let v = try indexSlow(t, key, info: .register(i.b))
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
                 base[a] = v
             case .geti:
                 let t = base[i.b]
@@ -115,9 +103,9 @@ extension VM {
                     let v = tableGetInt(t.table, Int64(i.c))
                     if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
                 }
-                savepc()
+                ci.pointee.savedpc = pc
                 let v = try indexSlow(t, Value(int: Int64(i.c)), info: .register(i.b))
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
                 base[a] = v
             case .getfield:
                 let t = base[i.b], key = k[i.c]
@@ -125,9 +113,9 @@ extension VM {
                     let v = tableGetStr(t.table, key.str)
                     if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
                 }
-                savepc()
+                ci.pointee.savedpc = pc
                 let v = try indexSlow(t, key, info: .register(i.b))
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
                 base[a] = v
             case .settabup:
                 let t = lt_lcl_upvals(cl)[a]!.pointee.v.pointee
@@ -136,9 +124,9 @@ extension VM {
                 if t.isTable && t.table.pointee.metatable == nil {
                     tableSetStr(t.table, key.str, v); continue
                 }
-                savepc()
+                ci.pointee.savedpc = pc
                 try setIndexSlow(t, key, v, info: .upvalue(a))
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .settable:
                 let t = base[a], key = base[i.b]
                 let v = i.k ? k[i.c] : base[i.c]
@@ -146,38 +134,38 @@ extension VM {
                     if key.isInt { tableSetInt(t.table, key.i, v); continue }
                     if key.isString { tableSetStr(t.table, key.str, v); continue }
                 }
-                savepc()
+                ci.pointee.savedpc = pc
                 try setIndexSlow(t, key, v, info: .register(a))
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .seti:
                 let t = base[a]
                 let v = i.k ? k[i.c] : base[i.c]
                 if t.isTable && t.table.pointee.metatable == nil {
                     tableSetInt(t.table, Int64(i.b), v); continue
                 }
-                savepc()
+                ci.pointee.savedpc = pc
                 try setIndexSlow(t, Value(int: Int64(i.b)), v, info: .register(a))
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .setfield:
                 let t = base[a], key = k[i.b]
                 let v = i.k ? k[i.c] : base[i.c]
                 if t.isTable && t.table.pointee.metatable == nil {
                     tableSetStr(t.table, key.str, v); continue
                 }
-                savepc()
+                ci.pointee.savedpc = pc
                 try setIndexSlow(t, key, v, info: .register(a))
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .newtable:
                 let hb = i.b
                 var asz = i.c
                 asz += pc.pointee.ax * 256
                 pc += 1
-                savepc()
+                ci.pointee.savedpc = pc
                 let t = newTable(narray: asz, nhash: hb > 0 ? 1 << (hb - 1) : 0)
                 base[a] = Value(table: t)
                 th.pointee.top = ci.pointee.top
                 checkGC()
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .`self`:
                 let obj = base[i.b]
                 let key = i.k ? k[i.c] : base[i.c]
@@ -186,9 +174,9 @@ extension VM {
                     let v = tableGetStr(obj.table, key.str)
                     if !v.isNil || fastTM(obj.table.pointee.metatable, .index) == nil { base[a] = v; continue }
                 }
-                savepc()
+                ci.pointee.savedpc = pc
                 let v = try indexSlow(obj, key, info: .register(i.b))
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
                 base[a] = v
 
             // ---- arithmetic with immediates / constants ----
@@ -197,70 +185,91 @@ extension VM {
                 let imm = Int64(i.sC)
                 if x.isInt { base[a] = Value(int: x.i &+ imm); continue }
                 if x.isFloat { base[a] = Value(float: x.n + Double(imm)); continue }
-                savepc()
+                ci.pointee.savedpc = pc
                 let r = try arithSlow(.add, x, Value(int: imm), flip: i.k, infoA: .register(i.b), infoB: .none)
-                reload(); base[a] = r
-            case .addk, .subk, .mulk, .modk, .powk, .divk, .idivk, .bandk, .bork, .bxork:
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+            case .addk:
+                let x = base[i.b], y = k[i.c]
+                if x.isInt && y.isInt { base[a] = Value(int: x.i &+ y.i); continue }
+                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble + y.asDouble); continue }
+                ci.pointee.savedpc = pc
+                let r = try arithSlow(.add, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+            case .subk:
+                let x = base[i.b], y = k[i.c]
+                if x.isInt && y.isInt { base[a] = Value(int: x.i &- y.i); continue }
+                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble - y.asDouble); continue }
+                ci.pointee.savedpc = pc
+                let r = try arithSlow(.sub, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+            case .mulk:
+                let x = base[i.b], y = k[i.c]
+                if x.isInt && y.isInt { base[a] = Value(int: x.i &* y.i); continue }
+                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble * y.asDouble); continue }
+                ci.pointee.savedpc = pc
+                let r = try arithSlow(.mul, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+            case .modk, .powk, .divk, .idivk, .bandk, .bork, .bxork:
                 let x = base[i.b], y = k[i.c]
                 if let r = arithFast(i.op, x, y) { base[a] = r; continue }
-                savepc()
+                ci.pointee.savedpc = pc
                 let r = try arithSlow(ArithOp.from(i.op), x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                reload(); base[a] = r
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .shri:
                 let x = base[i.b]
                 if x.isInt { base[a] = Value(int: Arith.shiftLeft(x.i, -Int64(i.sC))); continue }
-                savepc()
+                ci.pointee.savedpc = pc
                 let r = try arithSlow(.shr, x, Value(int: Int64(i.sC)), flip: false, infoA: .register(i.b), infoB: .none)
-                reload(); base[a] = r
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .shli:
                 let x = base[i.b]
                 if x.isInt { base[a] = Value(int: Arith.shiftLeft(Int64(i.sC), x.i)); continue }
-                savepc()
+                ci.pointee.savedpc = pc
                 let r = try arithSlow(.shl, Value(int: Int64(i.sC)), x, flip: false, infoA: .none, infoB: .register(i.b))
-                reload(); base[a] = r
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
 
             // ---- arithmetic on registers ----
             case .add:
                 let x = base[i.b], y = base[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &+ y.i); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble + y.asDouble); continue }
-                savepc()
+                ci.pointee.savedpc = pc
                 let r = try arithSlow(.add, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                reload(); base[a] = r
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .sub:
                 let x = base[i.b], y = base[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &- y.i); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble - y.asDouble); continue }
-                savepc()
+                ci.pointee.savedpc = pc
                 let r = try arithSlow(.sub, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                reload(); base[a] = r
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .mul:
                 let x = base[i.b], y = base[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &* y.i); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble * y.asDouble); continue }
-                savepc()
+                ci.pointee.savedpc = pc
                 let r = try arithSlow(.mul, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                reload(); base[a] = r
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .mod, .pow, .div, .idiv, .band, .bor, .bxor, .shl, .shr:
                 let x = base[i.b], y = base[i.c]
                 if let r = arithFast(i.op, x, y) { base[a] = r; continue }
-                savepc()
+                ci.pointee.savedpc = pc
                 let r = try arithSlow(ArithOp.from(i.op), x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                reload(); base[a] = r
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
 
             case .unm:
                 let x = base[i.b]
                 if x.isInt { base[a] = Value(int: 0 &- x.i); continue }
                 if x.isFloat { base[a] = Value(float: -x.n); continue }
-                savepc()
+                ci.pointee.savedpc = pc
                 let r = try arithSlow(.unm, x, x, flip: false, infoA: .register(i.b), infoB: .register(i.b))
-                reload(); base[a] = r
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .bnot:
                 let x = base[i.b]
                 if x.isInt { base[a] = Value(int: ~x.i); continue }
-                savepc()
+                ci.pointee.savedpc = pc
                 let r = try arithSlow(.bnot, x, x, flip: false, infoA: .register(i.b), infoB: .register(i.b))
-                reload(); base[a] = r
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .not:
                 base[a] = base[i.b].isFalsy ? .trueValue : .falseValue
             case .len:
@@ -269,29 +278,27 @@ extension VM {
                 if x.isTable && fastTM(x.table.pointee.metatable, .len) == nil {
                     base[a] = Value(int: tableLength(x.table)); continue
                 }
-                savepc()
+                ci.pointee.savedpc = pc
                 let r = try lengthSlow(x, info: .register(i.b))
-                reload(); base[a] = r
+                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .concat:
                 let n = i.b
-                savepc()
+                ci.pointee.savedpc = pc
                 th.pointee.top = Int64(base - th.pointee.stack + a + n)
                 try concat(first: base - th.pointee.stack + a, count: n)
                 th.pointee.top = ci.pointee.top
                 checkGC()
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
 
             case .close:
-                savepc()
+                ci.pointee.savedpc = pc
                 try closeFrom(level: base - th.pointee.stack + a, error: nil)
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .tbc:
-                savepc()
+                ci.pointee.savedpc = pc
                 try markTBC(level: base - th.pointee.stack + a)
             case .jmp:
-                let off = i.sJ
-                pc += off
-                if off < 0 { checkGCAtBackEdge(th, ci) }
+                pc += i.sJ
 
             // ---- comparisons ----
             case .eq:
@@ -300,27 +307,27 @@ extension VM {
                 if x.tt == y.tt && x.tt != UInt64(LT_TTABLE) && x.tt != UInt64(LT_TUSERDATA) {
                     cond = x.rawEquals(y)
                 } else {
-                    savepc()
+                    ci.pointee.savedpc = pc
                     cond = try equalsSlow(x, y)
-                    reload()
+                    base = th.pointee.stack + Int(ci.pointee.func) + 1
                 }
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
             case .lt:
                 let x = base[a], y = base[i.b]
                 var cond: Bool
                 if x.isInt && y.isInt { cond = x.i < y.i } else if x.isFloat && y.isFloat { cond = x.n < y.n } else {
-                    savepc()
+                    ci.pointee.savedpc = pc
                     cond = try lessThanSlow(x, y)
-                    reload()
+                    base = th.pointee.stack + Int(ci.pointee.func) + 1
                 }
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
             case .le:
                 let x = base[a], y = base[i.b]
                 var cond: Bool
                 if x.isInt && y.isInt { cond = x.i <= y.i } else if x.isFloat && y.isFloat { cond = x.n <= y.n } else {
-                    savepc()
+                    ci.pointee.savedpc = pc
                     cond = try lessEqualSlow(x, y)
-                    reload()
+                    base = th.pointee.stack + Int(ci.pointee.func) + 1
                 }
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
             case .eqk:
@@ -351,7 +358,7 @@ extension VM {
                     default: cond = x.n >= d
                     }
                 } else {
-                    savepc()
+                    ci.pointee.savedpc = pc
                     let immV = i.c != 0 ? Value(float: Double(imm)) : Value(int: imm)
                     switch i.op {
                     case .lti: cond = try lessThanSlow(x, immV)
@@ -359,7 +366,7 @@ extension VM {
                     case .gti: cond = try lessThanSlow(immV, x)
                     default: cond = try lessEqualSlow(immV, x)
                     }
-                    reload()
+                    base = th.pointee.stack + Int(ci.pointee.func) + 1
                 }
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
             case .test:
@@ -374,28 +381,36 @@ extension VM {
                 let b = i.b
                 let nargs = b != 0 ? b - 1 : Int(th.pointee.top) - funcIdx - 1
                 let nresults = i.c - 1
-                savepc()
+                ci.pointee.savedpc = pc
                 let f = th.pointee.stack[funcIdx]
                 if f.tt == UInt64(LT_TLCL) {
                     try pushLuaFrame(th, funcIdx: funcIdx, nargs: nargs, nresults: nresults)
                     ciIdx += 1
-                    enterFrame()
+                    ci = th.pointee.ci + ciIdx
+                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+                    k = UnsafePointer(cl.pointee.p.pointee.k!)
+                    pc = ci.pointee.savedpc!
+                    base = th.pointee.stack + Int(ci.pointee.func) + 1
                     continue
                 }
                 if try callNonLua(th, funcIdx: funcIdx, nargs: nargs, nresults: nresults) {
                     // a Lua frame was pushed (pcall of a Lua function, __call on a Lua function)
                     ciIdx = Int(th.pointee.nci) - 1
-                    enterFrame()
+                    ci = th.pointee.ci + ciIdx
+                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+                    k = UnsafePointer(cl.pointee.p.pointee.k!)
+                    pc = ci.pointee.savedpc!
+                    base = th.pointee.stack + Int(ci.pointee.func) + 1
                     continue
                 }
                 if nresults >= 0 { th.pointee.top = ci.pointee.top }
                 checkGC()
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .tailcall:
                 let funcIdx = base - th.pointee.stack + a
                 let b = i.b
                 let nargs = b != 0 ? b - 1 : Int(th.pointee.top) - funcIdx - 1
-                savepc()
+                ci.pointee.savedpc = pc
                 if i.k { try closeFrom(level: base - th.pointee.stack, error: nil) }
                 let f = th.pointee.stack[funcIdx]
                 if f.tt == UInt64(LT_TLCL) || (f.tt != UInt64(LT_TNATIVE) && resolvesToLua(f)) {
@@ -416,40 +431,80 @@ extension VM {
                     ci = th.pointee.ci + ciIdx
                     ci.pointee.callstatus = status | LT_CIST_TAIL
                     ci.pointee.extra = extra
-                    enterFrame()
+                    ci = th.pointee.ci + ciIdx
+                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+                    k = UnsafePointer(cl.pointee.p.pointee.k!)
+                    pc = ci.pointee.savedpc!
+                    base = th.pointee.stack + Int(ci.pointee.func) + 1
                     continue
                 }
                 // native callee: call it, then return its results
                 _ = try callNonLua(th, funcIdx: funcIdx, nargs: nargs, nresults: -1)
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
                 let n = Int(th.pointee.top) - funcIdx
                 if try finishReturn(th, ciIdx: ciIdx, first: funcIdx, count: n, closeK: false, cArg: i.c, entry: entry) {
                     return
                 }
                 ciIdx -= 1
-                enterFrame()
+                ci = th.pointee.ci + ciIdx
+                cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+                k = UnsafePointer(cl.pointee.p.pointee.k!)
+                pc = ci.pointee.savedpc!
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .return:
                 var n = i.b - 1
                 let first = base - th.pointee.stack + a
                 if n < 0 { n = Int(th.pointee.top) - first }
-                savepc()
+                ci.pointee.savedpc = pc
                 if try finishReturn(th, ciIdx: ciIdx, first: first, count: n, closeK: i.k, cArg: i.c, entry: entry) {
                     return
                 }
                 ciIdx -= 1
-                enterFrame()
+                ci = th.pointee.ci + ciIdx
+                cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+                k = UnsafePointer(cl.pointee.p.pointee.k!)
+                pc = ci.pointee.savedpc!
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .return0:
                 if try finishReturn(th, ciIdx: ciIdx, first: base - th.pointee.stack + a, count: 0, closeK: false, cArg: 0, entry: entry) {
                     return
                 }
                 ciIdx -= 1
-                enterFrame()
+                ci = th.pointee.ci + ciIdx
+                cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+                k = UnsafePointer(cl.pointee.p.pointee.k!)
+                pc = ci.pointee.savedpc!
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .return1:
+                if ci.pointee.callstatus & ~LT_CIST_TAIL == LT_CIST_LUA {
+                    // fast path: plain Lua-to-Lua return of one value
+                    let fn = Int(ci.pointee.func)
+                    let wanted = Int(ci.pointee.nresults)
+                    let stack = th.pointee.stack!
+                    stack[fn] = base[a]
+                    if wanted < 0 {
+                        th.pointee.top = Int64(fn + 1)
+                    } else if wanted > 1 {
+                        for j in 1..<wanted { stack[fn + j] = .nilValue }
+                    }
+                    th.pointee.nci = Int64(ciIdx)
+                    ciIdx -= 1
+                    ci = th.pointee.ci + ciIdx
+                    cl = stack[Int(ci.pointee.func)].lclosure
+                    k = UnsafePointer(cl.pointee.p.pointee.k!)
+                    pc = ci.pointee.savedpc!
+                    base = stack + Int(ci.pointee.func) + 1
+                    continue
+                }
                 if try finishReturn(th, ciIdx: ciIdx, first: base - th.pointee.stack + a, count: 1, closeK: false, cArg: 0, entry: entry) {
                     return
                 }
                 ciIdx -= 1
-                enterFrame()
+                ci = th.pointee.ci + ciIdx
+                cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+                k = UnsafePointer(cl.pointee.p.pointee.k!)
+                pc = ci.pointee.savedpc!
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
 
             // ---- loops ----
             case .forloop:
@@ -474,10 +529,10 @@ extension VM {
                     }
                 }
             case .forprep:
-                savepc()
+                ci.pointee.savedpc = pc
                 if try forPrep(base + a) { pc += i.bx + 1 }
             case .tforprep:
-                savepc()
+                ci.pointee.savedpc = pc
                 try markTBC(level: base - th.pointee.stack + a + 3)
                 pc += i.bx
             case .tforcall:
@@ -486,23 +541,31 @@ extension VM {
                 base[a + 5] = base[a + 1]
                 base[a + 6] = base[a + 2]
                 let funcIdx = base - th.pointee.stack + a + 4
-                savepc()
+                ci.pointee.savedpc = pc
                 th.pointee.top = Int64(funcIdx + 3)
                 let f = base[a + 4]
                 if f.tt == UInt64(LT_TLCL) {
                     try pushLuaFrame(th, funcIdx: funcIdx, nargs: 2, nresults: i.c)
                     ciIdx += 1
-                    enterFrame()
+                    ci = th.pointee.ci + ciIdx
+                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+                    k = UnsafePointer(cl.pointee.p.pointee.k!)
+                    pc = ci.pointee.savedpc!
+                    base = th.pointee.stack + Int(ci.pointee.func) + 1
                     continue
                 }
                 if try callNonLua(th, funcIdx: funcIdx, nargs: 2, nresults: i.c) {
                     ciIdx = Int(th.pointee.nci) - 1
-                    enterFrame()
+                    ci = th.pointee.ci + ciIdx
+                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+                    k = UnsafePointer(cl.pointee.p.pointee.k!)
+                    pc = ci.pointee.savedpc!
+                    base = th.pointee.stack + Int(ci.pointee.func) + 1
                     continue
                 }
                 th.pointee.top = ci.pointee.top
                 checkGC()
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .tforloop:
                 let v = base[a + 4]
                 if !v.isNil {
@@ -523,12 +586,12 @@ extension VM {
                 }
                 th.pointee.top = ci.pointee.top
             case .closure:
-                savepc()
+                ci.pointee.savedpc = pc
                 let p = cl.pointee.p.pointee.p[i.bx]!
                 base[a] = Value(lclosure: makeClosure(p, parent: cl, base: base - th.pointee.stack))
                 th.pointee.top = ci.pointee.top
                 checkGC()
-                reload()
+                base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .vararg:
                 let nextra = Int(ci.pointee.nextraargs)
                 var n = i.c - 1
@@ -536,9 +599,9 @@ extension VM {
                 let dstIdx = base - th.pointee.stack + a
                 if n < 0 {
                     n = nextra
-                    savepc()
+                    ci.pointee.savedpc = pc
                     try ensureStack(th, dstIdx + n)
-                    reload()
+                    base = th.pointee.stack + Int(ci.pointee.func) + 1
                     th.pointee.top = Int64(dstIdx + n)
                 }
                 let stack = th.pointee.stack!
@@ -549,9 +612,5 @@ extension VM {
                 break
             }
         }
-    }
-
-    @inline(never) func checkGCAtBackEdge(_ th: ThreadPtr, _ ci: UnsafeMutablePointer<LTCallInfo>) {
-        // no allocation happens in a plain loop; nothing to do for now (hook for the JIT)
     }
 }
