@@ -9,7 +9,7 @@ extension Compiler {
     /// `fn(args)`: the function goes to the next register, the arguments after it.
     func callExpr(_ fn: Expr, _ args: [Expr], line l: Int) throws -> ExpDesc {
         var f = try expr(fn)
-        nearHint = nil
+        nearExpr = nil
         try exp2nextreg(&f)
         return try funcArgs(f, args, line: l)
     }
@@ -49,7 +49,7 @@ extension Compiler {
             nparams = -1                                // open call: arguments up to the top
         } else {
             if a.k != .void {
-                nearHint = nil
+                nearExpr = nil
                 try exp2nextreg(&a)
             }
             nparams = fs.freereg - (base + 1)

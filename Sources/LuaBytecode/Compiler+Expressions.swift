@@ -177,7 +177,7 @@ extension Compiler {
     func exprList(_ es: [Expr]) throws -> ExpDesc {
         var e = try expr(es[0])
         for i in 1..<es.count {
-            nearHint = firstTokenText(es[i])
+            nearExpr = es[i]
             try exp2nextreg(&e)
             e = try expr(es[i])
         }

@@ -10,14 +10,16 @@ extension Compiler {
     /// block, `untilBlock` is true for a repeat-until body (a label before `until` is not "last").
     func statList(_ b: Block, closer: String, untilBlock: Bool) throws {
         let savedFollowLine = followLine
-        let savedFollowToken = followToken
-        defer { followLine = savedFollowLine; followToken = savedFollowToken }
+        let savedFollowStat = followStat
+        let savedFollowCloser = followCloser
+        defer { followLine = savedFollowLine; followStat = savedFollowStat; followCloser = savedFollowCloser }
         let stats = b.stats
         var i = 0
         while i < stats.count {
             let s = stats[i]
             followLine = i + 1 < stats.count ? statLine(stats[i + 1]) : b.endLine
-            followToken = i + 1 < stats.count ? firstTokenText(stats[i + 1]) : closer
+            followStat = i + 1 < stats.count ? stats[i + 1] : nil
+            followCloser = closer
             if case .label = s {
                 // lua skips the no-op statements that follow a label before creating it, so a
                 // run of labels is created back to front, and at the end of a block the labels
@@ -79,7 +81,7 @@ extension Compiler {
             tailBody = nil
         }
         line = statLine(s)
-        nearHint = nil
+        nearExpr = nil
         switch s {
         case .assign(let targets, let values, _):
             try assignStat(targets, values)
@@ -207,7 +209,8 @@ extension Compiler {
         var vidx = 0
         for (i, name) in names.enumerated() {
             let attrib = i < attribs.count ? attribs[i] : .none
-            let near: String?
+            var near: String?
+            var nearLine: Int? = nil
             if attrib != .none {
                 near = "'<'"
             } else if i + 1 < names.count {
@@ -215,9 +218,10 @@ extension Compiler {
             } else if !values.isEmpty {
                 near = "'='"
             } else {
-                near = followToken
+                near = followToken          // the token after the statement
+                nearLine = followLine
             }
-            vidx = try newLocalVar(name, near: near)
+            vidx = try newLocalVar(name, near: near, nearLine: nearLine)
             switch attrib {
             case .none: break
             case .const: actvar[fs.firstLocal + vidx].kind = .constant
@@ -433,21 +437,21 @@ extension Compiler {
         try reserveRegs(nvars)
         try block(body)
         try leaveBlock()
-        try fixForJump(prep, getLabel(), back: false)
+        try fixForJump(prep, getLabel(), back: false, errLine: body.endLine)
         if isGeneric {
             codeABC(.tforcall, base, 0, nvars)
             fixLine(l)
         }
         let endFor = codeABx(isGeneric ? .tforloop : .forloop, base, 0)
-        try fixForJump(endFor, prep + 1, back: true)
+        try fixForJump(endFor, prep + 1, back: true, errLine: body.endLine)
         fixLine(l)
     }
 
-    private func fixForJump(_ pc: Int, _ dest: Int, back: Bool) throws {
+    private func fixForJump(_ pc: Int, _ dest: Int, back: Bool, errLine: Int) throws {
         var offset = dest - (pc + 1)
         if back { offset = -offset }
         if offset > Inst.maxBx {
-            throw syntaxError("control structure too long")
+            throw syntaxError("control structure too long", line: errLine, near: "'end'")
         }
         setInstruction(at: pc, instruction(at: pc).with(bx: offset))
     }

@@ -118,10 +118,17 @@ final class Compiler {
     /// Line of the token that follows the statement being compiled (approximates lua's
     /// `linenumber` for errors raised after a statement's last token has been read).
     var followLine = 1
+    /// What follows the statement being compiled: the next statement, or the block's closer.
+    var followStat: Stat? = nil
+    var followCloser: String? = nil
     /// The (formatted) first token after the statement being compiled, when known.
-    var followToken: String? = nil
-    /// Formatted token used for " near ..." in limit errors, when it can be reconstructed.
-    var nearHint: String? = nil
+    var followToken: String? {
+        if let s = followStat { return firstTokenText(s) }
+        return followCloser
+    }
+    /// The expression whose first token is lua's current token while an expression list is
+    /// compiled (for " near ..." in limit errors).
+    var nearExpr: Expr? = nil
     /// The function body that ends the current statement (its closing errors are reported at
     /// `followLine`, like lua, which has read the next token by then).
     var tailBody: (depth: Int, line: Int, endLine: Int)? = nil
@@ -137,7 +144,8 @@ final class Compiler {
 
     /// A syntax-style error that carries " near <token>" when the token is known.
     func syntaxError(_ msg: String, line l: Int? = nil, near: String? = nil) -> SyntaxError {
-        SyntaxError.make(chunkName: chunkName, line: l ?? line, msg: msg, near: near ?? nearHint)
+        let nearText = near ?? nearExpr.flatMap { firstTokenText($0) }
+        return SyntaxError.make(chunkName: chunkName, line: l ?? line, msg: msg, near: nearText)
     }
 
     /// lua's errorlimit: "too many <what> (limit is N) in <main function|function at line N>".
@@ -330,9 +338,9 @@ final class Compiler {
 
     /// Declares a new local variable (not yet active). Returns its function-relative index.
     @discardableResult
-    func newLocalVar(_ name: LuaBytes, near: String? = nil) throws -> Int {
+    func newLocalVar(_ name: LuaBytes, near: String? = nil, nearLine: Int? = nil) throws -> Int {
         if actvar.count + 1 - fs.firstLocal > Limits.maxVars {
-            throw limitError(Limits.maxVars, "local variables", near: near)
+            throw limitError(Limits.maxVars, "local variables", line: nearLine, near: near)
         }
         actvar.append(VarDesc(name: name))
         return actvar.count - 1 - fs.firstLocal
@@ -488,9 +496,9 @@ final class Compiler {
         let bl = fs.blocks[fs.blocks.count - 1]
         let stkLevel = regLevel(bl.nactvar)
         // Which variables leaving this block are in registers (needed to update pending gotos).
-        let leaving = actvar[(fs.firstLocal + bl.nactvar)..<(fs.firstLocal + fs.nactvar)].map {
-            $0.kind != .compileTimeConst
-        }
+        let leaving: [Bool] = bl.firstGoto < gotos.count
+            ? actvar[(fs.firstLocal + bl.nactvar)..<(fs.firstLocal + fs.nactvar)].map { $0.kind != .compileTimeConst }
+            : []
         removeVars(bl.nactvar)
         var hasClose = false
         if bl.isLoop {

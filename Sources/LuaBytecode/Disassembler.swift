@@ -60,7 +60,7 @@ private func printHeader(_ p: FunctionProto, isMain: Bool, into out: inout Strin
 }
 
 /// A constant as luac prints it: strings quoted and escaped, floats with %.14g.
-func constantText(_ c: Constant) -> String {
+package func constantText(_ c: Constant) -> String {
     switch c {
     case .nil_: return "nil"
     case .bool(let b): return b ? "true" : "false"
