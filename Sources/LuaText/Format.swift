@@ -106,7 +106,7 @@ private struct Spec {
     }
 
     /// vsnprintf with this form, `lenMod` inserted before the specifier.
-    func printf(_ lenMod: StaticString, _ arg: CVarArg, into out: inout [UInt8]) {
+    func printf(_ lenMod: StaticString, _ arg: CArg, into out: inout [UInt8]) {
         let total = form.count + lenMod.utf8CodeUnitCount + 1
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: total) { tmp in
             let p = tmp.baseAddress!
@@ -116,7 +116,7 @@ private struct Spec {
             for t in 0..<lenMod.utf8CodeUnitCount { p[k] = CChar(bitPattern: lm[t]); k += 1 }
             p[k] = CChar(bitPattern: form[form.count - 1]); k += 1
             p[k] = 0
-            cFormat(p, [arg], into: &out)
+            cFormat(p, arg, into: &out)
         }
     }
 }
@@ -199,28 +199,28 @@ package func luaFormat(_ fmt: UnsafeBufferPointer<UInt8>, argCount: Int,
         case UInt8(ascii: "c"):
             try spec.check(flagsC, precision: false)
             let v = try fetch(argIndex, .integer).checkInteger(argIndex)
-            spec.printf("", Int32(truncatingIfNeeded: v), into: &out)
+            spec.printf("", .int(v), into: &out)
         case UInt8(ascii: "d"), UInt8(ascii: "i"):
             let v = try fetch(argIndex, .integer).checkInteger(argIndex)
             try spec.check(flagsI, precision: true)
-            spec.printf("ll", v, into: &out)
+            spec.printf("ll", .int(v), into: &out)
         case UInt8(ascii: "u"):
             let v = try fetch(argIndex, .integer).checkInteger(argIndex)
             try spec.check(flagsU, precision: true)
-            spec.printf("ll", v, into: &out)
+            spec.printf("ll", .int(v), into: &out)
         case UInt8(ascii: "o"), UInt8(ascii: "x"), UInt8(ascii: "X"):
             let v = try fetch(argIndex, .integer).checkInteger(argIndex)
             try spec.check(flagsX, precision: true)
-            spec.printf("ll", v, into: &out)
+            spec.printf("ll", .int(v), into: &out)
         case UInt8(ascii: "a"), UInt8(ascii: "A"):
             try spec.check(flagsF, precision: true)
             let v = try fetch(argIndex, .number).checkNumber(argIndex)
-            spec.printf("", v, into: &out)
+            spec.printf("", .double(v), into: &out)
         case UInt8(ascii: "f"), UInt8(ascii: "e"), UInt8(ascii: "E"),
              UInt8(ascii: "g"), UInt8(ascii: "G"):
             let v = try fetch(argIndex, .number).checkNumber(argIndex)
             try spec.check(flagsF, precision: true)
-            spec.printf("", v, into: &out)
+            spec.printf("", .double(v), into: &out)
         case UInt8(ascii: "p"):
             let v = try fetch(argIndex, .pointer)
             try spec.check(flagsC, precision: false)
@@ -329,7 +329,7 @@ private func appendLiteral(_ v: TextArg, _ arg: Int, into out: inout [UInt8]) th
         } else if d.isNaN {
             out.append(contentsOf: Array("(0/0)".utf8))
         } else {
-            cFormat("%a", [d], into: &out)
+            cFormat("%a", .double(d), into: &out)
         }
     case .nilValue:
         out.append(contentsOf: Array("nil".utf8))

@@ -56,11 +56,52 @@ package func appendInt(_ i: Int64, to out: inout [UInt8]) {
 
 // MARK: - Float formatting
 
+/// The single argument of a C conversion, passed to vsnprintf without going through
+/// `withVaList` (whose per-argument dynamic casts dominate tight string.format loops).
+enum CArg {
+    case int(Int64)      // also %c's int: va_arg(int) reads the low half of the slot
+    case double(Double)
+}
+
+#if arch(x86_64) && os(Linux)
+/// The System V x86-64 `va_list` record. With every register slot marked as used,
+/// va_arg reads all arguments from `overflowArgArea`, 8 bytes each.
+private struct SysVVaList {
+    var gpOffset: UInt32 = 48       // 6 general registers * 8
+    var fpOffset: UInt32 = 176      // 48 + 8 vector registers * 16
+    var overflowArgArea: UnsafeMutableRawPointer?
+    var regSaveArea: UnsafeMutableRawPointer? = nil
+}
+#endif
+
+/// Runs `body` with a va_list holding exactly `arg`.
+@inline(__always)
+func withCArg<R>(_ arg: CArg, _ body: (CVaListPointer) -> R) -> R {
+#if arch(x86_64) && os(Linux)
+    var slot: UInt64
+    switch arg {
+    case .int(let i): slot = UInt64(bitPattern: i)
+    case .double(let d): slot = d.bitPattern
+    }
+    return withUnsafeMutablePointer(to: &slot) { sp in
+        var va = SysVVaList(overflowArgArea: UnsafeMutableRawPointer(sp))
+        return withUnsafeMutablePointer(to: &va) { vp in
+            body(CVaListPointer(_fromUnsafeMutablePointer: UnsafeMutableRawPointer(vp)))
+        }
+    }
+#else
+    switch arg {
+    case .int(let i): return withVaList([i]) { body($0) }
+    case .double(let d): return withVaList([d]) { body($0) }
+    }
+#endif
+}
+
 /// vsnprintf of one C conversion, appending exactly the bytes it produced to `out`
 /// (NUL bytes produced by e.g. "%c" with 0 are kept, as lua does).
-func cFormat(_ spec: UnsafePointer<CChar>, _ args: [CVarArg], into out: inout [UInt8]) {
+func cFormat(_ spec: UnsafePointer<CChar>, _ arg: CArg, into out: inout [UInt8]) {
     let n: Int = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 256) { tmp in
-        let n = withVaList(args) { va in Int(vsnprintf(tmp.baseAddress!, 256, spec, va)) }
+        let n = withCArg(arg) { va in Int(vsnprintf(tmp.baseAddress!, 256, spec, va)) }
         if n > 0 && n < 256 {
             tmp.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: n) { p in
                 out.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
@@ -74,7 +115,7 @@ func cFormat(_ spec: UnsafePointer<CChar>, _ args: [CVarArg], into out: inout [U
     out.append(contentsOf: repeatElement(0, count: n + 1))
     out.withUnsafeMutableBufferPointer { buf in
         let base = UnsafeMutableRawPointer(buf.baseAddress! + old).assumingMemoryBound(to: CChar.self)
-        _ = withVaList(args) { va in vsnprintf(base, n + 1, spec, va) }
+        _ = withCArg(arg) { va in vsnprintf(base, n + 1, spec, va) }
     }
     out.removeLast()  // the NUL terminator
 }
@@ -126,7 +167,7 @@ package func appendFloat(_ d: Double, to out: inout [UInt8]) {
 /// "%.14g" of a finite double.
 private func appendG14(_ d: Double, to out: inout [UInt8]) {
     withUnsafeTemporaryAllocation(of: CChar.self, capacity: 40) { tmp in
-        let n = withVaList([d]) { va in
+        let n = withCArg(.double(d)) { va in
             Int(vsnprintf(tmp.baseAddress!, 40, "%.14g", va))
         }
         tmp.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 40) { p in

@@ -118,14 +118,27 @@ private struct PackFormat {
 }
 
 @inline(__always)
-private func packInt(_ nIn: UInt64, little: Bool, size: Int, neg: Bool, into out: inout [UInt8]) {
-    let base = out.count
-    out.append(contentsOf: repeatElement(0, count: size))
-    var n = nIn
-    for i in 0..<size {
-        let byte: UInt8 = i < szInt ? UInt8(truncatingIfNeeded: n) : (neg ? 0xFF : 0)
-        out[base + (little ? i : size - 1 - i)] = byte
-        if i < szInt { n >>= 8 }
+private func appendZeros(_ n: Int, to out: inout [UInt8]) {
+    if n <= 16 {
+        for _ in 0..<n { out.append(0) }
+    } else {
+        out.append(contentsOf: [UInt8](repeating: 0, count: n))
+    }
+}
+
+@inline(__always)
+private func packInt(_ n: UInt64, little: Bool, size: Int, neg: Bool, into out: inout [UInt8]) {
+    let ext: UInt8 = neg ? 0xFF : 0  // sign extension beyond 8 bytes
+    if little {
+        for i in 0..<size {
+            out.append(i < szInt ? UInt8(truncatingIfNeeded: n >> UInt64(8 * i)) : ext)
+        }
+    } else {
+        var i = size - 1
+        while i >= 0 {
+            out.append(i < szInt ? UInt8(truncatingIfNeeded: n >> UInt64(8 * i)) : ext)
+            i -= 1
+        }
     }
 }
 
@@ -157,7 +170,7 @@ package func luaPack(_ fmtBytes: UnsafeBufferPointer<UInt8>, argCount: Int,
     while !h.atEnd {
         let (opt, size, toAlign) = try h.getDetails(totalSize)
         totalSize += toAlign + size
-        if toAlign > 0 { out.append(contentsOf: repeatElement(0, count: toAlign)) }
+        if toAlign > 0 { appendZeros(toAlign, to: &out) }
         arg += 1
         switch opt {
         case .int:
@@ -183,7 +196,7 @@ package func luaPack(_ fmtBytes: UnsafeBufferPointer<UInt8>, argCount: Int,
             let s = try value(arg).checkString(arg)
             if s.count > size { throw LuaTextError("string longer than given size", argument: arg) }
             out.append(contentsOf: s)
-            if s.count < size { out.append(contentsOf: repeatElement(0, count: size - s.count)) }
+            if s.count < size { appendZeros(size - s.count, to: &out) }
         case .string:
             let s = try value(arg).checkString(arg)
             if !(size >= 8 || UInt64(s.count) < UInt64(1) << UInt64(size * 8)) {
@@ -286,6 +299,7 @@ package func luaUnpack(_ fmtBytes: UnsafeBufferPointer<UInt8>, _ data: UnsafeBuf
     if p0 > Int64(ld) { throw LuaTextError("initial position out of string", argument: 3) }
     var pos = Int(p0)
     var values: [PackValue] = []
+    values.reserveCapacity(4)
     while !h.atEnd {
         let (opt, size, toAlign) = try h.getDetails(pos)
         if toAlign + size > ld - pos { throw LuaTextError("data string too short", argument: 2) }

@@ -16,9 +16,15 @@ import Darwin
 package struct PatternResult: Equatable, Sendable {
     package var start: Int
     package var end: Int
-    /// For find: the explicit captures only (possibly empty).
-    /// For match/gmatch: the captures, or [.range(start, end)] if the pattern has none.
+    /// The explicit captures of the pattern (empty, without allocation, if it has
+    /// none). string.find returns exactly these after the indices.
     package var captures: [Capture]
+
+    /// What string.match / gmatch return: the captures, or the whole match if the
+    /// pattern has none.
+    package var matchValues: [Capture] {
+        captures.isEmpty ? [.range(start, end)] : captures
+    }
 }
 
 /// posrelatI: a 1-based start position clipped to [1, inf).
@@ -110,7 +116,7 @@ private func findAux(_ s: UnsafeBufferPointer<UInt8>, _ pIn: UnsafeBufferPointer
             m.reset()
             let e = try m.match(s1, 0)
             if e != -1 {
-                let caps = try m.captures(s1, e, wholeIfNone: !find)
+                let caps = try m.captures(s1, e, wholeIfNone: false)
                 return PatternResult(start: s1, end: e, captures: caps)
             }
             if s1 < ls && !anchor { s1 += 1 } else { return nil }
@@ -125,8 +131,8 @@ package func luaFind(_ s: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPoi
     try findAux(s, pattern, initPos: initPos, plain: plain, find: true)
 }
 
-/// string.match(s, pattern [, init]). Lua returns the captures (the whole match if
-/// the pattern has none). nil = fail.
+/// string.match(s, pattern [, init]). Lua returns `result.matchValues` (the
+/// captures, or the whole match if the pattern has none). nil = fail.
 package func luaMatch(_ s: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>,
                       init initPos: Int64 = 1) throws -> PatternResult? {
     try findAux(s, pattern, initPos: initPos, plain: false, find: false)
@@ -155,7 +161,16 @@ package struct GMatchIterator: Sendable {
         src = Int(start)
     }
 
-    /// The next match (captures, or the whole match if none), or nil when done.
+    /// The iterator state as plain integers, so a VM can keep it in (upvalue) slots
+    /// between calls and rebuild the iterator with `init(state:)`.
+    package var state: (position: Int, lastMatch: Int) { (src, lastMatch) }
+
+    package init(state: (position: Int, lastMatch: Int)) {
+        src = state.position
+        lastMatch = state.lastMatch
+    }
+
+    /// The next match, or nil when done; the iterator returns `result.matchValues`.
     /// Note: in gmatch a leading '^' is not an anchor (it matches a literal '^').
     package mutating func next(_ s: UnsafeBufferPointer<UInt8>, _ p: UnsafeBufferPointer<UInt8>) throws -> PatternResult? {
         let ls = s.count
@@ -173,7 +188,7 @@ package struct GMatchIterator: Sendable {
                 m.reset()
                 let e = try m.match(s1, 0)
                 if e != -1 && e != last {
-                    return (s1, e, try m.captures(s1, e, wholeIfNone: true))
+                    return (s1, e, try m.captures(s1, e, wholeIfNone: false))
                 }
                 s1 += 1
             }

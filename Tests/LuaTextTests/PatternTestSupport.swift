@@ -22,7 +22,7 @@ extension PatternGeneratedTests {
 
     func matchValues(_ s: [UInt8], _ p: [UInt8], _ initPos: Int64?) throws -> [LV]? {
         guard let r = try luaMatch(s, p, init: initPos ?? 1) else { return nil }
-        return lvs(r.captures, s)
+        return lvs(r.matchValues, s)
     }
 
     func match(_ s: [UInt8], _ p: [UInt8], _ initPos: Int64?, _ expect: [LV]?,
@@ -40,7 +40,7 @@ extension PatternGeneratedTests {
         var it = GMatchIterator(subjectLength: s.count, init: initPos ?? 1)
         var out: [[LV]] = []
         while let r = try it.next(s, p) {
-            out.append(lvs(r.captures, s))
+            out.append(lvs(r.matchValues, s))
             if out.count > 10_000 { break }
         }
         // exhausted iterators stay exhausted
@@ -119,5 +119,36 @@ extension PatternGeneratedTests {
     func gsubFnErr(_ s: [UInt8], _ p: [UInt8], _ name: String, _ n: Int64?, _ msg: [UInt8], arg: Int?,
                    file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertLuaError(try runGsubFn(s, p, name, n), msg, arg: arg, file: file, line: line)
+    }
+}
+
+/// Expected outcome of one library call in the differential (fuzz) tests.
+enum Outcome: Equatable {
+    case ok([LV]), fail, error([UInt8])
+}
+
+extension PatternGeneratedTests {
+    private func outcome(_ body: () throws -> [LV]?) -> Outcome {
+        do {
+            guard let r = try body() else { return .fail }
+            return .ok(r)
+        } catch let e as LuaTextError {
+            return .error(e.message)
+        } catch {
+            return .error(B("\(error)"))
+        }
+    }
+
+    /// One random case: string.find(s, p, init), gsub(s, p, "<%0>") and the
+    /// values of gmatch(s, p) flattened.
+    func fz(_ s: [UInt8], _ p: [UInt8], _ initPos: Int64?, _ find: Outcome, _ gsub: Outcome, _ gmatch: Outcome,
+            file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(outcome { try findValues(s, p, initPos, false) }, find, "find", file: file, line: line)
+        let g = outcome {
+            let (r, n) = try luaGsub(s, p, replacement: B("<%0>"))
+            return [.s(r), .i(n)]
+        }
+        XCTAssertEqual(g, gsub, "gsub", file: file, line: line)
+        XCTAssertEqual(outcome { try gmatchValues(s, p, nil).flatMap { $0 } }, gmatch, "gmatch", file: file, line: line)
     }
 }

@@ -196,4 +196,126 @@ typedef struct LTThread {
 static inline int lt_isfalsy(const LTValue *v) { return v->tt <= LT_TFALSE; }
 static inline int lt_iscollectable(uint64_t tt) { return tt >= LT_TSTRING; }
 
+/* ---- Lua 5.4 integer arithmetic shared by the interpreter and traces --------------------- */
+/* Floor division; the caller guarantees b != 0. */
+static inline int64_t lt_idiv(int64_t a, int64_t b) {
+    if (b == -1) return (int64_t)(0 - (uint64_t)a);
+    int64_t q = a / b;
+    if ((a % b != 0) && ((a ^ b) < 0)) q -= 1;
+    return q;
+}
+
+/* Modulo with the sign of the divisor; the caller guarantees b != 0. */
+static inline int64_t lt_imod(int64_t a, int64_t b) {
+    if (b == -1) return 0;
+    int64_t r = a % b;
+    if (r != 0 && (r ^ b) < 0) r += b;
+    return r;
+}
+
+/* Lua's shift: n > 0 shifts left, n < 0 shifts right (logical); |n| >= 64 gives 0. */
+static inline int64_t lt_shl(int64_t x, int64_t n) {
+    if (n <= -64 || n >= 64) return 0;
+    if (n >= 0) return (int64_t)((uint64_t)x << n);
+    return (int64_t)((uint64_t)x >> (-n));
+}
+
+/* ---- table reads shared by the Swift runtime and traces ---------------------------------
+ * The Swift side calls these same functions, so the probing scheme is defined only here. */
+static inline uint64_t lt_mix_int(uint64_t x) {
+    x *= 0x9E3779B97F4A7C15ULL;
+    x ^= x >> 29;
+    return x;
+}
+
+/* Hash-part lookup of an integer key; NULL if absent. */
+static inline LTValue *lt_tab_hash_getint(LTTable *t, int64_t key) {
+    uint32_t cap = t->nodecap;
+    if (cap == 0) return 0;
+    uint64_t mask = cap - 1, i = lt_mix_int((uint64_t)key) & mask;
+    LTNode *n = t->node;
+    for (;;) {
+        if (n[i].key.tt == LT_TINT && n[i].key.u.i == key) return &n[i].val;
+        if (n[i].key.tt == LT_TNIL) return 0;
+        i = (i + 1) & mask;
+    }
+}
+
+/* Lookup of an interned short string key; NULL if absent. */
+static inline LTValue *lt_tab_getshortstr(LTTable *t, LTString *key) {
+    uint32_t cap = t->nodecap;
+    if (cap == 0) return 0;
+    uint64_t mask = cap - 1, i = key->hash & mask;
+    LTNode *n = t->node;
+    for (;;) {
+        if (n[i].key.u.p == (void *)key && n[i].key.tt == LT_TSTRING) return &n[i].val;
+        if (n[i].key.tt == LT_TNIL) return 0;
+        i = (i + 1) & mask;
+    }
+}
+
+/* Index of the node holding short string `key` (or -1): traces guard on it. */
+static inline int64_t lt_tab_nodeindex_shortstr(LTTable *t, LTString *key) {
+    uint32_t cap = t->nodecap;
+    if (cap == 0) return -1;
+    uint64_t mask = cap - 1, i = key->hash & mask;
+    LTNode *n = t->node;
+    for (;;) {
+        if (n[i].key.u.p == (void *)key && n[i].key.tt == LT_TSTRING) return (int64_t)i;
+        if (n[i].key.tt == LT_TNIL) return -1;
+        i = (i + 1) & mask;
+    }
+}
+
+static inline int lt_isnil_at(LTValue *v) { return v == 0 || v->tt == LT_TNIL; }
+
+/* A border of the table (`#t` without __len). */
+static inline int64_t lt_tab_len(LTTable *t) {
+    uint64_t asize = t->asize;
+    LTValue *arr = t->array;
+    if (asize > 0 && arr[asize - 1].tt == LT_TNIL) {
+        if (arr[0].tt == LT_TNIL) return 0;
+        uint64_t lo = 1, hi = asize;      /* arr[lo-1] non-nil, arr[hi-1] nil */
+        while (hi - lo > 1) {
+            uint64_t m = (lo + hi) / 2;
+            if (arr[m - 1].tt == LT_TNIL) hi = m; else lo = m;
+        }
+        return (int64_t)lo;
+    }
+    if (t->nodecap == 0) return (int64_t)asize;
+    int64_t i = (int64_t)asize, j = (int64_t)asize + 1;
+    if (lt_isnil_at(lt_tab_hash_getint(t, j))) return i;
+    for (;;) {
+        LTValue *v = ((uint64_t)(j - 1) < asize) ? &arr[j - 1] : lt_tab_hash_getint(t, j);
+        if (lt_isnil_at(v)) break;
+        i = j;
+        if (j > INT64_MAX / 2) {           /* pathological: linear search */
+            int64_t k = 1;
+            for (;;) {
+                LTValue *w = ((uint64_t)(k - 1) < asize) ? &arr[k - 1] : lt_tab_hash_getint(t, k);
+                if (lt_isnil_at(w)) return k - 1;
+                k++;
+            }
+        }
+        j *= 2;
+    }
+    while (j - i > 1) {
+        int64_t m = (i + j) / 2;
+        LTValue *v = ((uint64_t)(m - 1) < asize) ? &arr[m - 1] : lt_tab_hash_getint(t, m);
+        if (lt_isnil_at(v)) j = m; else i = m;
+    }
+    return i;
+}
+
+/* ---- compiled traces ---------------------------------------------------------------------- */
+/* What a trace function receives besides the frame base. */
+typedef struct LTJitCtx {
+    LTThread *L;
+    void *vm;                   /* opaque handle passed back to runtime helpers */
+    int64_t stackbase;          /* stack index of base[0] at entry */
+} LTJitCtx;
+
+/* int64_t trace_N(LTValue *base, LTJitCtx *ctx): returns the exit number (0 = not entered). */
+typedef int64_t (*LTTraceFn)(LTValue *base, LTJitCtx *ctx);
+
 #endif /* LUATRACE_RT_H */

@@ -25,6 +25,14 @@ extension VM {
         return nil
     }
 
+    /// Number of local variables active at instruction `pc` (they occupy registers 0..<n).
+    func activeLocals(_ p: ProtoPtr, pc: Int) -> Int {
+        guard let dbg = protoDebug[Int(p.pointee.id)] else { return 0 }
+        var n = 0
+        for lv in dbg.locals where lv.startPC <= pc && pc < lv.endPC { n += 1 }
+        return n
+    }
+
     /// Local name of a register of the running Lua frame.
     func localName(register reg: Int) -> String? {
         let fi = Int(L.pointee.nci) - 1
@@ -169,7 +177,7 @@ extension VM {
             let p = frameProto(fi)!
             let i = p.pointee.code[currentPC(frame: fi)]
             if i.op == .tforcall {
-                return LuaError.runtime(self, "attempt to call a \(objTypeName(v)) value")
+                return LuaError.runtime(self, "attempt to call a \(objTypeName(v)) value (for iterator 'for iterator')")
             }
             info = .register(funcIdx - rb)
         }
@@ -248,7 +256,7 @@ extension VM {
 
     // MARK: traceback
 
-    func traceback(message: String?, level: Int = 1) -> String {
+    func traceback(message: String?, level: Int = 1, entryLevel: Bool = true) -> String {
         var out = ""
         if let m = message { out += m + "\n" }
         out += "stack traceback:"
@@ -289,14 +297,15 @@ extension VM {
             if ci.pointee.callstatus & LT_CIST_TAIL != 0 { line += "\n\t(...tail calls...)" }
             lines.append(line)
         }
+        // the C code that started the main thread is a level too (lua.c's pmain)
+        if entryLevel { lines.append("\n\t[C]: in ?") }
         if lines.count > 22 {
             out += lines[0..<10].joined()
-            out += "\n\t...\t(skipping \(lines.count - 21) levels)"
+            out += "\n\t...\t(skipping \(lines.count - 22) levels)"
             out += lines[(lines.count - 11)...].joined()
         } else {
             out += lines.joined()
         }
-        out += "\n\t[C]: in ?"
         return out
     }
 }

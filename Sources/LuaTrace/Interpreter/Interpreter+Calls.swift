@@ -27,14 +27,20 @@ extension VM {
         var fn = funcIdx
         var nextra = 0
         if p.pointee.isvararg != 0 {
+            // like lua: missing fixed parameters become nil, then the closure and the fixed
+            // parameters are copied above all the arguments; the extra ones stay below
             nextra = max(nargs - nparams, 0)
-            try ensureStack(th, funcIdx + nargs + 2 + maxs)
+            let actual = max(nargs, nparams)
+            try ensureStack(th, funcIdx + actual + 2 + maxs)
             let stack = th.pointee.stack!
-            fn = funcIdx + nargs + 1
+            if nargs < nparams { for j in nargs..<nparams { stack[funcIdx + 1 + j] = .nilValue } }
+            fn = funcIdx + actual + 1
             stack[fn] = stack[funcIdx]
-            for j in 1...max(nparams, 1) where j <= nparams {
-                stack[fn + j] = j <= nargs ? stack[funcIdx + j] : .nilValue
+            var j = 1
+            while j <= nparams {
+                stack[fn + j] = stack[funcIdx + j]
                 stack[funcIdx + j] = .nilValue
+                j += 1
             }
         } else {
             try ensureStack(th, funcIdx + 1 + maxs)
@@ -85,12 +91,20 @@ extension VM {
             n += 1
             src = dst
             th.pointee.nci = Int64(ciIdx)
-            if wanted < 0 { th.pointee.top = Int64(dst + n) }
+            if wanted < 0 {
+                th.pointee.top = Int64(dst + n)
+            } else if status & LT_CIST_FRESH != 0 {
+                th.pointee.top = Int64(dst + wanted)
+            }
             return status & LT_CIST_FRESH != 0
         }
         moveResults(stack, from: src, to: dst, count: n, wanted: wanted)
         th.pointee.nci = Int64(ciIdx)
-        if wanted < 0 { th.pointee.top = Int64(dst + n) }
+        if wanted < 0 {
+            th.pointee.top = Int64(dst + n)
+        } else if status & LT_CIST_FRESH != 0 {
+            th.pointee.top = Int64(dst + wanted)      // a native caller reads results up to top
+        }
         return status & LT_CIST_FRESH != 0
     }
 
@@ -195,6 +209,8 @@ extension VM {
             var n = fnargs
             var f = stack[fIdx]
             while f.tt != UInt64(LT_TLCL) && f.tt != UInt64(LT_TNATIVE) {
+                // called by pcall (a native): the message has no position
+                if tm(f, .call) == nil { throw LuaError.plain(self, "attempt to call a \(objTypeName(f)) value") }
                 n = try insertCallMetamethod(th, funcIdx: fIdx, nargs: n)
                 f = th.pointee.stack[fIdx]
             }
@@ -230,7 +246,11 @@ extension VM {
     /// Runs an xpcall message handler on top of the current frames.
     func callHandler(_ th: ThreadPtr, handlerIdx: Int, error: Value) -> Value {
         var err = error
+        let savedNci = th.pointee.nci
+        handlingError += 1
+        defer { handlingError -= 1 }
         for _ in 0..<10 {
+            th.pointee.nci = savedNci
             do {
                 var top = Int(th.pointee.top)
                 if th.pointee.nci > 0 { top = max(top, Int(th.pointee.ci[Int(th.pointee.nci) - 1].top)) }
@@ -240,6 +260,7 @@ extension VM {
                 th.pointee.stack[top + 1] = err
                 th.pointee.top = Int64(top + 2)
                 try call(funcIdx: top, nresults: 1)
+                th.pointee.nci = savedNci
                 return th.pointee.stack[top]
             } catch let e as LuaError {
                 err = e.value     // an error in the handler: handle that one (bounded)
@@ -247,6 +268,7 @@ extension VM {
                 break
             }
         }
+        th.pointee.nci = savedNci
         return Value(string: newString("error in error handling"))
     }
 
@@ -262,7 +284,9 @@ extension VM {
                 break
             } catch let e as LuaError {
                 err = e.value
+                th.pointee.nci = Int64(frames)      // drop the failed handler's frames
             } catch {
+                th.pointee.nci = Int64(frames)
                 break
             }
         }

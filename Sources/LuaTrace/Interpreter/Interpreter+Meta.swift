@@ -120,8 +120,10 @@ extension VM {
         // operands in source order
         let x = flip ? y0 : x0, y = flip ? x0 : y0
         let ia = flip ? infoB : infoA, ib = flip ? infoA : infoB
-        // string coercion
-        if let nx = toNumber(x), let ny = toNumber(y) {
+        // string coercion (arithmetic only: lua5.4 does not convert strings for bitwise ops)
+        let cx = op.isBitwise ? (x.isNumber ? x : nil) : toNumber(x)
+        let cy = op.isBitwise ? (y.isNumber ? y : nil) : toNumber(y)
+        if let nx = cx, let ny = cy {
             if let r = VM.arithNumbers(op, nx, ny) { return r }
             if op == .mod { throw LuaError.runtime(self, "attempt to perform 'n%0'") }
             if op == .idiv { throw LuaError.runtime(self, "attempt to divide by zero") }
@@ -279,8 +281,12 @@ extension VM {
         if x.isString && y.isString { return LuaStr.compare(x.str, y.str) <= 0 }
         var h = tm(x, .le)
         if h == nil { h = tm(y, .le) }
-        guard let hh = h else { throw compareError(x, y) }
-        return try call1(hh, x, y).isTruthy
+        if let hh = h { return try call1(hh, x, y).isTruthy }
+        // LUA_COMPAT_LT_LE (enabled in the reference lua5.4 build): a <= b is not (b < a)
+        var lt = tm(y, .lt)
+        if lt == nil { lt = tm(x, .lt) }
+        guard let l = lt else { throw compareError(x, y) }
+        return try !call1(l, y, x).isTruthy
     }
 
     static func numLess(_ x: Value, _ y: Value) -> Bool {
@@ -389,13 +395,8 @@ extension VM {
 
     /// Prepares a numeric for loop at ra; returns true if the loop must be skipped.
     func forPrep(_ ra: StackPtr) throws -> Bool {
-        let limitV = ra[1]
-        if ra[0].isString || ra[2].isString {
-            // strings convert like numbers (lua5.4 accepts "10" as a bound)
-            if let x = toNumber(ra[0]) { ra[0] = x }
-            if let x = toNumber(ra[2]) { ra[2] = x }
-        }
-        let initV = ra[0], stepV = ra[2]
+        // numeric strings are accepted; an integer loop needs integer init and step values
+        let limitV = ra[1], initV = ra[0], stepV = ra[2]
         if initV.isInt && stepV.isInt {
             let ini = initV.i, step = stepV.i
             if step == 0 { throw LuaError.runtime(self, "'for' step is zero") }
@@ -438,7 +439,7 @@ extension VM {
         guard let i0 = toNumberForLoop(initV) else { throw forError("initial", initV) }
         let fl = l.asDouble, fs = s.asDouble, fi = i0.asDouble
         if fs == 0 { throw LuaError.runtime(self, "'for' step is zero") }
-        if fs > 0 ? !(fi <= fl) : !(fl <= fi) { return true }
+        if 0 < fs ? fl < fi : fi < fl { return true }
         ra[0] = Value(float: fi)
         ra[1] = Value(float: fl)
         ra[2] = Value(float: fs)

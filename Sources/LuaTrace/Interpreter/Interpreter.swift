@@ -27,6 +27,7 @@ extension VM {
                 try run(entry: entry)
                 return
             } catch let e as LuaError {
+                if jitIfCreated?.recorder != nil { jitAbort("error raised") }
                 // a protected frame at or above the entry catches it
                 guard let pf = findProtectedFrame(from: Int(L.pointee.nci) - 1, downTo: entry) else { throw e }
                 try recoverProtected(frame: pf, error: e)
@@ -47,7 +48,16 @@ extension VM {
         var pc = ci.pointee.savedpc!
         var base = th.pointee.stack + Int(ci.pointee.func) + 1
 
+        // JIT: hot-loop counters, and whether this activation is recording a trace
+        let jitOn = jitOptions.enabled
+        let hot = jitOn ? jit.hotcounts : UnsafeMutablePointer<UInt16>(bitPattern: 8)!
+        if jitOn && jit.recorder != nil { jitAbort("re-entered the interpreter") }
+        var recording = false
+
         while true {
+            if recording {
+                recording = jitRecordStep(pc: pc, ciIdx: ciIdx, base: base)
+            }
             let i = pc.pointee
             pc += 1
             let a = Int((i >> 7) & 0xFF)
@@ -299,6 +309,25 @@ extension VM {
                 try markTBC(level: base - th.pointee.stack + a)
             case .jmp:
                 pc += i.sJ
+                if i.sJ < 0 && jitOn {
+                    let h = VM.hotIndex(pc)
+                    hot[h] &-= 1
+                    if hot[h] == 0 {
+                        recording = jitHotLoop(backedge: pc - i.sJ - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl)
+                    }
+                }
+            case .jloop:
+                pc += i.sJ
+                if !recording {
+                    ci.pointee.savedpc = pc
+                    try jitEnter(backedge: pc - i.sJ - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
+                    ciIdx = Int(th.pointee.nci) - 1
+                    ci = th.pointee.ci + ciIdx
+                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+                    k = UnsafePointer(cl.pointee.p.pointee.k!)
+                    pc = ci.pointee.savedpc!
+                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                }
 
             // ---- comparisons ----
             case .eq:
@@ -507,8 +536,9 @@ extension VM {
                 base = th.pointee.stack + Int(ci.pointee.func) + 1
 
             // ---- loops ----
-            case .forloop:
+            case .forloop, .jforloop:
                 let step = base[a + 2]
+                var again = false
                 if step.isInt {
                     let count = UInt64(bitPattern: base[a + 1].i)
                     if count > 0 {
@@ -516,7 +546,7 @@ extension VM {
                         let idx = base[a].i &+ step.i
                         base[a] = Value(int: idx)
                         base[a + 3] = Value(int: idx)
-                        pc -= i.bx
+                        again = true
                     }
                 } else {
                     let st = step.n
@@ -525,7 +555,30 @@ extension VM {
                     if st > 0 ? idx <= lim : lim <= idx {
                         base[a] = Value(float: idx)
                         base[a + 3] = Value(float: idx)
-                        pc -= i.bx
+                        again = true
+                    }
+                }
+                if again {
+                    pc -= i.bx
+                    if jitOn {
+                        if i.op == .jforloop {
+                            if !recording {
+                                ci.pointee.savedpc = pc
+                                try jitEnter(backedge: pc + i.bx - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
+                                ciIdx = Int(th.pointee.nci) - 1
+                                ci = th.pointee.ci + ciIdx
+                                cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+                                k = UnsafePointer(cl.pointee.p.pointee.k!)
+                                pc = ci.pointee.savedpc!
+                                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                            }
+                        } else {
+                            let h = VM.hotIndex(pc)
+                            hot[h] &-= 1
+                            if hot[h] == 0 {
+                                recording = jitHotLoop(backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl)
+                            }
+                        }
                     }
                 }
             case .forprep:

@@ -1,17 +1,23 @@
-// JIT bookkeeping shared with the runtime (options live in JITOptions, public).
-// The tracing JIT itself (recorder, IR, C emitter, libtcc backend) lives in this folder.
+// JIT hooks the runtime calls (GC roots, proto death); the JIT itself is in JIT.swift.
 
 extension VM {
-    /// Extra GC roots owned by the JIT (constants baked into traces).
-    func markExtraRoots() {}
+    /// The JIT state, created on first use.
+    var jit: JITState {
+        if let j = jitIfCreated { return j }
+        let j = JITState(hotloop: jitOptions.hotloop)
+        jitIfCreated = j
+        return j
+    }
 
-    /// Per-thread JIT data to mark (none yet).
+    /// Extra GC roots owned by the JIT (objects that compiled traces refer to).
+    func markExtraRoots() { markTraceConstants() }
+
+    /// Per-thread JIT data to mark (none).
     func markThreadExtras(_ th: ThreadPtr) {}
 
-    /// A prototype died: drop its traces.
-    func jitProtoFreed(_ p: ProtoPtr) {}
-
-    func jitStatisticsText() -> String {
-        "JIT: no traces compiled (the trace compiler is not built yet)"
+    /// A prototype died: its traces can never run again.
+    func jitProtoFreed(_ p: ProtoPtr) {
+        guard let j = jitIfCreated else { return }
+        for tr in j.traces where tr.proto == p { tr.dead = true }
     }
 }

@@ -28,7 +28,7 @@ extension VM {
                 let v = vm.arg(a, 1)
                 if v.isTable { try vm.push(Value(int: vm.tableLength(v.table))) } else if v.isString {
                     try vm.push(Value(int: v.str.pointee.len))
-                } else { throw vm.argError(1, "table or string expected") }
+                } else { throw vm.argTypeError(a, 1, "table or string") }
                 return 1 }),
             ("rawget", { vm, a in
                 let t = try vm.checkTable(a, 1); try vm.checkAny(a, 2)
@@ -113,7 +113,6 @@ extension VM {
                 for v in r { try vm.push(v) }
                 return 3
             }
-            if !t.isTable { throw vm.argTypeError(a, 1, "table") }
             try vm.push(nextFn); try vm.push(t); try vm.push(.nilValue); return 3
         })))
         pcallID = Int(tableGetStr(g, newString("pcall")).native.pointee.fnid)
@@ -228,15 +227,20 @@ extension VM {
             defaultName = LuaStr.string(chunk.str)
         } else if chunk.isFunction {
             source = []
-            while true {
-                let r = try callValue(chunk, [], nresults: 1)
-                let piece = r.first ?? .nilValue
-                if piece.isNil { break }
-                if !piece.isString {
-                    try push(.nilValue); try pushString("reader function must return a string"); return 2
+            let savedNci = Int(L.pointee.nci), savedTop = top
+            do {
+                while true {
+                    let r = try callValue(chunk, [], nresults: 1)
+                    let piece = r.first ?? .nilValue
+                    if piece.isNil { break }
+                    if !piece.isString { throw LuaError.runtime(self, "reader function must return a string") }
+                    if piece.str.pointee.len == 0 { break }
+                    source.append(contentsOf: LuaStr.buffer(piece.str))
                 }
-                if piece.str.pointee.len == 0 { break }
-                source.append(contentsOf: LuaStr.buffer(piece.str))
+            } catch let e as LuaError {
+                L.pointee.nci = Int64(savedNci)
+                top = savedTop
+                try push(.nilValue); try push(e.value); return 2
             }
         } else {
             throw argTypeError(a, 1, "string")

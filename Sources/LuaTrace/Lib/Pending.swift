@@ -3,12 +3,4 @@
 // is resolved.
 
 extension VM {
-    func openPackage() {}
-    func openString() {}
-    func openTable() {}
-    func openMath() {}
-    func openIO() {}
-    func openOS() {}
-    func openUTF8() {}
-    func openDebug() {}
 }

@@ -73,21 +73,11 @@ enum Arith {
         return Int64(f.rounded(.up)) <= i
     }
 
-    /// Integer floor division; the caller has checked b != 0.
-    @inline(__always) static func idiv(_ a: Int64, _ b: Int64) -> Int64 {
-        if b == -1 { return 0 &- a }
-        var q = a / b
-        if (a % b != 0) && ((a ^ b) < 0) { q -= 1 }
-        return q
-    }
+    /// Integer floor division; the caller has checked b != 0 (shared with traces).
+    @inline(__always) static func idiv(_ a: Int64, _ b: Int64) -> Int64 { lt_idiv(a, b) }
 
     /// Integer modulo with the sign of the divisor; the caller has checked b != 0.
-    @inline(__always) static func imod(_ a: Int64, _ b: Int64) -> Int64 {
-        if b == -1 { return 0 }
-        let r = a % b
-        if r != 0 && (r ^ b) < 0 { return r + b }
-        return r
-    }
+    @inline(__always) static func imod(_ a: Int64, _ b: Int64) -> Int64 { lt_imod(a, b) }
 
     @inline(__always) static func fmod(_ a: Double, _ b: Double) -> Double {
         var r = Glibc.fmod(a, b)
@@ -99,11 +89,7 @@ enum Arith {
         (a / b).rounded(.down)
     }
 
-    @inline(__always) static func shiftLeft(_ x: Int64, _ n: Int64) -> Int64 {
-        if n <= -64 || n >= 64 { return 0 }
-        if n >= 0 { return Int64(bitPattern: UInt64(bitPattern: x) << UInt64(n)) }
-        return Int64(bitPattern: UInt64(bitPattern: x) >> UInt64(-n))
-    }
+    @inline(__always) static func shiftLeft(_ x: Int64, _ n: Int64) -> Int64 { lt_shl(x, n) }
 
     @inline(__always) static func pow(_ a: Double, _ b: Double) -> Double {
         if b == 2 { return a * a }

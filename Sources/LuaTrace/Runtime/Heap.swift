@@ -248,6 +248,7 @@ extension VM {
             freeProto(ProtoPtr(OpaquePointer(o)))
         case LT_TUSERDATA:
             let u = UnsafeMutablePointer<LTUserdata>(OpaquePointer(o))
+            releaseUserdata(u)
             totalBytes -= MemoryLayout<LTUserdata>.stride + Int(u.pointee.len)
         case LT_TTHREAD:
             freeThread(ThreadPtr(OpaquePointer(o)))

@@ -43,9 +43,7 @@ extension VM {
     // MARK: hashing
 
     @inline(__always) static func mixInt(_ i: UInt64) -> Int {
-        var x = i &* 0x9E3779B97F4A7C15
-        x ^= x >> 29
-        return Int(truncatingIfNeeded: x)
+        Int(truncatingIfNeeded: lt_mix_int(i))
     }
 
     @inline(__always) func hashKey(_ k: Value) -> Int {
@@ -76,32 +74,14 @@ extension VM {
     }
 
     @inline(never) func tableGetIntHash(_ t: TablePtr, _ key: Int64) -> Value {
-        let cap = Int(t.pointee.nodecap)
-        if cap == 0 { return .nilValue }
-        let mask = cap - 1
-        var i = VM.mixInt(UInt64(bitPattern: key)) & mask
-        let nodes = t.pointee.node!
-        while true {
-            let kt = nodes[i].key.tt
-            if kt == UInt64(LT_TINT) && nodes[i].key.u.i == key { return nodes[i].val }
-            if kt == UInt64(LT_TNIL) { return .nilValue }
-            i = (i + 1) & mask
-        }
+        if let v = lt_tab_hash_getint(t, key) { return v.pointee }
+        return .nilValue
     }
 
-    /// Lookup with an interned short string key.
+    /// Lookup with an interned short string key (the probe loop is shared with traces).
     @inline(__always) func tableGetShortStr(_ t: TablePtr, _ key: StringPtr) -> Value {
-        let cap = Int(t.pointee.nodecap)
-        if cap == 0 { return .nilValue }
-        let mask = cap - 1
-        var i = Int(key.pointee.hash) & mask
-        let nodes = t.pointee.node!
-        let kp = UnsafeMutableRawPointer(key)
-        while true {
-            if nodes[i].key.u.p == kp && nodes[i].key.tt == UInt64(LT_TSTRING) { return nodes[i].val }
-            if nodes[i].key.tt == UInt64(LT_TNIL) { return .nilValue }
-            i = (i + 1) & mask
-        }
+        if let v = lt_tab_getshortstr(t, key) { return v.pointee }
+        return .nilValue
     }
 
     @inline(__always) func tableGetStr(_ t: TablePtr, _ key: StringPtr) -> Value {
@@ -310,41 +290,8 @@ extension VM {
 
     // MARK: length and traversal
 
-    /// A border of the table (the `#` operator without __len).
-    func tableLength(_ t: TablePtr) -> Int64 {
-        let asize = Int(t.pointee.asize)
-        let arr = t.pointee.array
-        if asize > 0 && arr![asize - 1].isNil {
-            // binary search for a border inside the array part
-            var lo = 0, hi = asize          // arr[lo-1] non-nil (or lo == 0), arr[hi-1] nil
-            if arr![0].isNil { return 0 }
-            lo = 1
-            while hi - lo > 1 {
-                let m = (lo + hi) / 2
-                if arr![m - 1].isNil { hi = m } else { lo = m }
-            }
-            return Int64(lo)
-        }
-        if t.pointee.nodecap == 0 { return Int64(asize) }
-        // unbound search in the hash part
-        var i = Int64(asize), j = Int64(asize) + 1
-        if tableGetIntHash(t, j).isNil { return i }
-        while !tableGetInt(t, j).isNil {
-            i = j
-            if j > Int64.max / 2 {
-                // pathological: linear search
-                var k: Int64 = 1
-                while !tableGetInt(t, k).isNil { k += 1 }
-                return k - 1
-            }
-            j *= 2
-        }
-        while j - i > 1 {
-            let m = (i + j) / 2
-            if tableGetInt(t, m).isNil { j = m } else { i = m }
-        }
-        return i
-    }
+    /// A border of the table (the `#` operator without __len); shared with traces.
+    @inline(__always) func tableLength(_ t: TablePtr) -> Int64 { lt_tab_len(t) }
 
     /// `next`: the entry after `key` (nil key = first). Returns nil at the end; throws for a
     /// key that is not in the table.

@@ -77,7 +77,7 @@ extension VM {
     }
 
     @inline(never) func growStack(_ th: ThreadPtr, _ need: Int) throws {
-        if need > VM.maxStack {
+        if need > VM.maxStack + (handlingError > 0 ? 200 : 0) {
             if Int(th.pointee.stacksize) < VM.maxStack + 200 {
                 // allow room for the error handler, as lua does
                 try reallocStack(th, VM.maxStack + 200)
@@ -111,13 +111,19 @@ extension VM {
     @inline(__always) func pushFrame(_ th: ThreadPtr) throws -> Int {
         let n = Int(th.pointee.nci)
         if n == Int(th.pointee.cisize) { try growFrames(th) }
+        if n >= VM.maxFrames { try frameLimit(n) }
         th.pointee.nci = Int64(n + 1)
         return n
     }
 
+    static let maxFrames = 500_000
+
+    @inline(never) func frameLimit(_ n: Int) throws {
+        if handlingError == 0 || n >= VM.maxFrames + 50 { throw LuaError.runtime(self, "stack overflow") }
+    }
+
     @inline(never) func growFrames(_ th: ThreadPtr) throws {
         let n = Int(th.pointee.cisize)
-        if n >= 220_000 { throw LuaError.runtime(self, "stack overflow") }
         let nc = UnsafeMutablePointer<LTCallInfo>.allocate(capacity: n * 2)
         nc.moveInitialize(from: th.pointee.ci, count: n)
         th.pointee.ci.deallocate()

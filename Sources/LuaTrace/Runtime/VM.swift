@@ -99,6 +99,8 @@ final class VM {
     var hostRoots: [Value] = []
     /// Depth of nested native->Lua re-entries (C stack in lua terms).
     var nativeDepth = 0
+    /// > 0 while a message handler runs: the stack may use its reserve (lua's EXTRA_STACK).
+    var handlingError = 0
     static let maxNativeDepth = 200
     /// Maximum stack slots of one thread (lua's LUAI_MAXSTACK).
     static let maxStack = 1_000_000
@@ -120,7 +122,14 @@ final class VM {
     var yieldCount = 0
 
     // JIT options and state (JIT/).
-    var jitOptions = JITOptions()
+    var jitOptions = JITOptions() {
+        didSet {
+            if let j = jitIfCreated, oldValue.hotloop != jitOptions.hotloop {
+                j.hotcounts.update(repeating: UInt16(clamping: max(jitOptions.hotloop, 1)), count: JITState.hotSize)
+            }
+        }
+    }
+    var jitIfCreated: JITState? = nil
 
     init() {
         strBuckets = .allocate(capacity: 256)

@@ -52,7 +52,7 @@ local L = {__lt = function() return 1 end, __le = function() return nil end}
 local l1, l2 = setmetatable({}, L), setmetatable({}, L)
 print(l1 < l2, l1 <= l2, l1 > l2, l1 >= l2)
 
--- __le does not fall back to __lt in 5.4
+-- __le falls back to "not __lt(b, a)" in the reference build (LUA_COMPAT_LT_LE, part of LUA_COMPAT_5_3)
 local onlylt = setmetatable({}, {__lt = function() return true end})
 print(onlylt < onlylt, pcall(function() return onlylt <= onlylt end))
 

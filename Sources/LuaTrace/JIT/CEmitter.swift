@@ -1,0 +1,325 @@
+// The C emitter: one trace becomes one C function over the runtime-c layouts.
+//
+//   int64_t trace_N(LTValue *base, LTJitCtx *ctx)
+//
+// Shape of the generated code:
+//   prologue  - stack-size check and the header loads (SLOADs) with their type checks; any
+//               failure returns 0 (nothing changed, resume at the loop start);
+//   loop:     - the recorded iteration, IR instruction by instruction, values in C locals;
+//               guards `goto xN` on failure;
+//               then the loop-carried header variables are updated and control jumps back
+//               (or, for a type-unstable loop, leaves through the loop-end exit);
+//   xN:       - exit N writes back every header slot changed by the loop and the snapshot's
+//               slots, boxing unboxed values with their static type tag, and returns N.
+//
+// Values of type nil/false/true have no C variable: they are constants by construction.
+
+import CLuaRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct CEmitter {
+    let trace: Trace
+    private var body = ""
+    private var usedExits = Set<Int32>()
+    /// C variable of each IR value: loop-carried values are coalesced with their header
+    /// variable when the header value is dead by the time the new value is computed, so the
+    /// back-edge needs no copy (tcc keeps every variable in memory; copies cost).
+    private var varOf: [IRRef: IRRef] = [:]
+    private var coalescedSlots = Set<Int>()
+
+    init(trace: Trace) {
+        self.trace = trace
+        computeCoalescing()
+    }
+
+    private mutating func computeCoalescing() {
+        let ins = trace.ir.ins
+        let n = ins.count
+        var lastUse = [Int](repeating: -1, count: n)
+        func use(_ r: IRRef, _ at: Int) { if r >= 0 && Int(r) < n { lastUse[Int(r)] = max(lastUse[Int(r)], at) } }
+        let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
+        let changed = Set(trace.loopEnd.map { $0.slot })
+        for (idx, i) in ins.enumerated() {
+            use(i.a, idx); use(i.b, idx); use(i.c, idx)
+            if i.snap >= 0 {
+                let snap = trace.snapshots[Int(i.snap)]
+                let inSnap = Set(snap.slots.map { $0.slot })
+                for (_, r) in snap.slots { use(r, idx) }
+                for slot in changed where !inSnap.contains(slot) { if let h = headerOf[slot] { use(h, idx) } }
+            }
+        }
+        // values read by the back-edge copies (or the loop-end exit) are used at the very end
+        for (_, e) in trace.loopEnd { use(e, n) }
+        if trace.loopEndSnapshot >= 0 {
+            for (_, r) in trace.snapshots[Int(trace.loopEndSnapshot)].slots { use(r, n) }
+        }
+        guard trace.typeStable else { return }
+        var taken = Set<IRRef>()
+        for (slot, e) in trace.loopEnd {
+            guard let h = headerOf[slot], ins[Int(e)].op != .sload, !ins[Int(e)].op.isConstant,
+                  ins[Int(e)].type == ins[Int(h)].type, !taken.contains(e) else { continue }
+            // the header value must be dead once e is computed (its own operand use is fine)
+            if lastUse[Int(h)] <= Int(e) {
+                varOf[e] = h
+                taken.insert(e)
+                coalescedSlots.insert(slot)
+            }
+        }
+    }
+
+    private func name(_ r: IRRef) -> String { "v\(varOf[r] ?? r)" }
+
+    var ir: IRBuffer { trace.ir }
+
+    static func cType(_ t: UInt8) -> String? {
+        switch Int32(t) {
+        case LT_TNIL, LT_TFALSE, LT_TTRUE: return nil
+        case LT_TINT: return "int64_t"
+        case LT_TFLOAT: return "double"
+        default: return "void *"
+        }
+    }
+
+    static func field(_ t: UInt8) -> String {
+        switch Int32(t) {
+        case LT_TINT: return "i"
+        case LT_TFLOAT: return "n"
+        default: return "p"
+        }
+    }
+
+    static func floatLiteral(_ d: Double) -> String {
+        if d.isNaN { return "(0.0/0.0)" }
+        if d.isInfinite { return d > 0 ? "(1.0/0.0)" : "(-1.0/0.0)" }
+        var buf = [CChar](repeating: 0, count: 64)
+        _ = withVaList([d]) { vsnprintf(&buf, 64, "%.17g", $0) }
+        var s = String(decoding: buf.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if !s.contains(".") && !s.contains("e") && !s.contains("n") { s += ".0" }
+        return "(" + s + ")"
+    }
+
+    /// C expression for the value of IR ref r.
+    func v(_ r: IRRef) -> String {
+        let i = ir[r]
+        switch i.op {
+        case .kint:
+            if i.k == Int64.min { return "((int64_t)(-9223372036854775807LL - 1))" }
+            return "((int64_t)\(i.k)LL)"
+        case .knum: return CEmitter.floatLiteral(Double(bitPattern: UInt64(bitPattern: i.k)))
+        case .kgc: return "((void *)0x\(String(UInt(bitPattern: Int(i.k)), radix: 16)))"
+        case .kpri: return "0"
+        default: return name(r)
+        }
+    }
+
+    private func exitLabel(_ snap: Int32) -> String { "x\(snap + 1)" }
+
+    private mutating func guardFail(_ cond: String, _ snap: Int32) {
+        usedExits.insert(snap)
+        body += "  if (\(cond)) goto \(exitLabel(snap));\n"
+    }
+
+    /// Stores IR value r into the LTValue at C lvalue `dst`.
+    func store(_ dst: String, _ r: IRRef) -> String {
+        let t = ir.type(r)
+        switch Int32(t) {
+        case LT_TNIL, LT_TFALSE: return "\(dst).u.i = 0; \(dst).tt = \(t);"
+        case LT_TTRUE: return "\(dst).u.i = 1; \(dst).tt = \(t);"
+        default: return "\(dst).u.\(CEmitter.field(t)) = \(v(r)); \(dst).tt = \(t);"
+        }
+    }
+
+    /// Loads a typed value from LTValue pointer expression `q` into v<r>, guarding the tag.
+    private mutating func typedLoad(_ r: IRRef, _ q: String, _ snap: Int32) {
+        let t = ir.type(r)
+        guardFail("(\(q))->tt != \(t)", snap)
+        if CEmitter.cType(t) != nil { body += "  \(name(r)) = (\(q))->u.\(CEmitter.field(t));\n" }
+    }
+
+    mutating func generate(name: String) -> String {
+        var decls = ""
+        for (idx, ins) in ir.ins.enumerated() where !ins.op.isConstant {
+            if let ct = CEmitter.cType(ins.type), ins.op != .ustore, ins.op != .tset, ins.op != .astore, ins.op != .hstorek,
+               varOf[IRRef(idx)] == nil {
+                decls += "  \(ct) v\(idx);\n"
+            }
+        }
+        var prologue = ""
+        prologue += "  if (ctx->L->stacksize - ctx->stackbase < \(trace.maxSlot + 2)) return 0;\n"
+        for (slot, ref) in trace.headerSlots {
+            let t = ir.type(ref)
+            prologue += "  if (base[\(slot)].tt != \(t)) return 0;\n"
+            if CEmitter.cType(t) != nil { prologue += "  v\(ref) = base[\(slot)].u.\(CEmitter.field(t));\n" }
+        }
+        for (idx, ins) in ir.ins.enumerated() {
+            emitIns(IRRef(idx), ins)
+        }
+        // loop back-edge
+        var tail = ""
+        if trace.typeStable {
+            let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
+            var temps = ""
+            var direct = ""
+            var fromTemps = ""
+            for (slot, end) in trace.loopEnd where !coalescedSlots.contains(slot) {
+                guard let h = headerOf[slot], let ct = CEmitter.cType(ir.type(h)) else { continue }
+                if ir[end].op == .sload {
+                    temps += "  { \(ct) t\(h) = \(v(end));\n"
+                    fromTemps += "  v\(h) = t\(h); }\n"
+                } else {
+                    direct += "  v\(h) = \(v(end));\n"
+                }
+            }
+            tail = temps + direct + fromTemps + "  goto loop;\n"
+        } else {
+            usedExits.insert(trace.loopEndSnapshot)
+            tail = "  goto \(exitLabel(trace.loopEndSnapshot));\n"
+        }
+        // exits
+        var exits = ""
+        let changedHeaders = trace.loopEnd
+        let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
+        for snapIdx in usedExits.sorted() {
+            let snap = trace.snapshots[Int(snapIdx)]
+            exits += "\(exitLabel(snapIdx)):\n"
+            let inSnap = Set(snap.slots.map { $0.slot })
+            for (slot, _) in changedHeaders where !inSnap.contains(slot) {
+                if let h = headerOf[slot] { exits += "  \(store("base[\(slot)]", h))\n" }
+            }
+            for (slot, ref) in snap.slots {
+                exits += "  \(store("base[\(slot)]", ref))\n"
+            }
+            exits += "  return \(snapIdx + 1);\n"
+        }
+        return """
+        int64_t \(name)(LTValue *base, LTJitCtx *ctx) {
+        \(decls)\(prologue)loop:
+        \(body)\(tail)\(exits)}
+
+        """
+    }
+
+    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    private mutating func emitIns(_ r: IRRef, _ i: IRIns) {
+        let a = i.a >= 0 ? v(i.a) : "", b = i.b >= 0 ? v(i.b) : ""
+        let isInt = i.type == UInt8(LT_TINT)
+        let me = name(r)
+        func set(_ e: String) -> String { "  \(me) = \(e);\n" }
+        switch i.op {
+        case .kint, .knum, .kgc, .kpri, .sload:
+            break
+        case .uref:
+            body += set("(void *)lt_lcl_upvals((LTLClosure *)\(a))[\(i.k)]")
+        case .upeq:
+            guardFail("((LTUpVal *)\(a))->v != base + \(i.k)", i.snap)
+        case .uload:
+            typedLoad(r, "((LTUpVal *)\(a))->v", i.snap)
+        case .ustore:
+            body += "  { LTValue *q = ((LTUpVal *)\(a))->v; \(store("(*q)", i.b)) }\n"
+        case .add, .sub, .mul:
+            let o = i.op == .add ? "+" : (i.op == .sub ? "-" : "*")
+            body += set(isInt ? "(int64_t)((uint64_t)\(a) \(o) (uint64_t)\(b))" : "\(a) \(o) \(b)")
+        case .div:
+            body += set("\(a) / \(b)")
+        case .idiv:
+            if isInt {
+                if i.snap >= 0 { guardFail("\(b) == 0", i.snap) }
+                body += set("lt_idiv(\(a), \(b))")
+            } else {
+                body += set("floor(\(a) / \(b))")
+            }
+        case .mod:
+            if isInt {
+                if i.snap >= 0 { guardFail("\(b) == 0", i.snap) }
+                body += set("lt_imod(\(a), \(b))")
+            } else {
+                body += "  { double m = fmod(\(a), \(b)); if (m != 0 && ((m > 0) != (\(b) > 0))) m += \(b); \(me) = m; }\n"
+            }
+        case .pow:
+            body += set("pow(\(a), \(b))")
+        case .neg:
+            body += set(isInt ? "(int64_t)(0 - (uint64_t)\(a))" : "-\(a)")
+        case .band: body += set("\(a) & \(b)")
+        case .bor: body += set("\(a) | \(b)")
+        case .bxor: body += set("\(a) ^ \(b)")
+        case .shl: body += set("lt_shl(\(a), \(b))")
+        case .shr: body += set("(\(b) == (int64_t)(-9223372036854775807LL - 1)) ? 0 : lt_shl(\(a), -\(b))")
+        case .bnot: body += set("~\(a)")
+        case .tonum: body += set("(double)\(a)")
+        case .toint:
+            body += "  { double d = \(a); if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) goto \(exitLabel(i.snap));\n"
+            body += "    \(me) = (int64_t)d; if ((double)\(me) != d) goto \(exitLabel(i.snap)); }\n"
+            usedExits.insert(i.snap)
+        case .fmath:
+            body += set("\(MathFn(rawValue: i.k)!.cName)(\(a))")
+        case .fmath2:
+            body += set("\(MathFn(rawValue: i.k)!.cName)(\(a), \(b))")
+        case .imin: body += set("\(a) < \(b) ? \(a) : \(b)")
+        case .imax: body += set("\(a) < \(b) ? \(b) : \(a)")
+        case .nmin: body += set("\(b) < \(a) ? \(b) : \(a)")
+        case .nmax: body += set("\(a) < \(b) ? \(b) : \(a)")
+        case .iabs: body += set("\(a) < 0 ? (int64_t)(0 - (uint64_t)\(a)) : \(a)")
+        case .lt, .le, .gt, .ge, .eq, .ne:
+            let o: String
+            switch i.op {
+            case .lt: o = "<"; case .le: o = "<="; case .gt: o = ">"; case .ge: o = ">="
+            case .eq: o = "=="; default: o = "!="
+            }
+            let cond = "\(a) \(o) \(b)"
+            guardFail(i.k == 0 ? "!(\(cond))" : "\(cond)", i.snap)
+        case .peq:
+            guardFail("(void *)\(a) != (void *)\(b)", i.snap)
+        case .pne:
+            guardFail("(void *)\(a) == (void *)\(b)", i.snap)
+        case .noopen:
+            guardFail("ctx->L->openupval && ctx->L->openupval->v >= base + \(i.k)", i.snap)
+        case .tmeta:
+            body += set("(void *)((LTTable *)\(a))->metatable")
+        case .asize:
+            body += set("(int64_t)((LTTable *)\(a))->asize")
+        case .aload:
+            body += "  { LTTable *t = (LTTable *)\(a); uint64_t ix = (uint64_t)\(b) - 1;\n"
+            guardFail("ix >= t->asize", i.snap)
+            typedLoad(r, "&t->array[ix]", i.snap)
+            body += "  }\n"
+        case .astore:
+            body += "  { LTTable *t = (LTTable *)\(a); uint64_t ix = (uint64_t)\(b) - 1;\n"
+            guardFail("ix >= t->asize", i.snap)
+            body += "  \(store("t->array[ix]", i.c)) }\n"
+        case .hloadk, .hstorek:
+            body += "  { LTTable *t = (LTTable *)\(a);\n"
+            guardFail("(uint64_t)\(i.k) >= t->nodecap", i.snap)
+            body += "  LTNode *nd = &t->node[\(i.k)];\n"
+            guardFail("nd->key.u.p != (void *)0x\(String(UInt(bitPattern: Int(i.k2)), radix: 16)) || nd->key.tt != \(LT_TSTRING)", i.snap)
+            if i.op == .hloadk { typedLoad(r, "&nd->val", i.snap) } else { body += "  \(store("nd->val", i.b))\n" }
+            body += "  }\n"
+        case .tget:
+            let kt = ir.type(i.b)
+            body += "  { LTTable *t = (LTTable *)\(a); LTValue *q;\n"
+            if kt == UInt8(LT_TINT) {
+                body += "  { int64_t kk = \(b); q = ((uint64_t)(kk - 1) < t->asize) ? &t->array[kk - 1] : lt_tab_hash_getint(t, kk); }\n"
+            } else {
+                body += "  q = lt_tab_getshortstr(t, (LTString *)\(b));\n"
+            }
+            if i.type == UInt8(LT_TNIL) {
+                guardFail("q != 0 && q->tt != \(LT_TNIL)", i.snap)
+            } else {
+                guardFail("q == 0", i.snap)
+                typedLoad(r, "q", i.snap)
+            }
+            body += "  }\n"
+        case .tset:
+            body += "  { LTValue kk, vv; \(store("kk", i.b)) \(store("vv", i.c)) lt_jit_tset(ctx, (LTTable *)\(a), &kk, &vv); }\n"
+        case .tlen:
+            body += set("lt_tab_len((LTTable *)\(a))")
+        case .slen:
+            body += set("((LTString *)\(a))->len")
+        case .sbyte:
+            body += "  { LTString *s = (LTString *)\(a); uint64_t ix = (uint64_t)\(b) - 1;\n"
+            guardFail("ix >= (uint64_t)s->len", i.snap)
+            body += "  \(me) = ((unsigned char *)(s + 1))[ix]; }\n"
+        }
+    }
+}

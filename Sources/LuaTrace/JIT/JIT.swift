@@ -1,0 +1,302 @@
+// The JIT driver: hot-loop detection, starting/stopping the recorder, compiling and
+// installing traces, entering them and handling their exits; -jv / -jdump / statistics.
+//
+// Invariants:
+// - Hotness is counted only on loop back-edges (FORLOOP, backward JMP) in a small hashed
+//   counter table; nothing is counted when the JIT is off.
+// - A compiled trace is installed by patching its loop's back-edge instruction to the J-variant
+//   (FORLOOP -> JFORLOOP, JMP -> JLOOP); the proto's `traces` table maps that pc to the trace.
+// - At most one recording is active; it is abandoned whenever the interpreter leaves the
+//   recording's `run` activation (errors, re-entry from native code, coroutine switches).
+// - A loop whose recording aborts `maxAborts` times is blacklisted and never recorded again.
+
+import CLuaRuntime
+import LuaBytecode
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class JITState {
+    static let hotSize = 4096
+    let hotcounts: UnsafeMutablePointer<UInt16>
+    var traces: [Trace] = []
+    var recorder: Recorder? = nil
+    var aborts: [UnsafeRawPointer: Int] = [:]
+    var blacklisted = Set<UnsafeRawPointer>()
+    lazy var backend = TCCBackend()
+    var ctx = LTJitCtx(L: nil, vm: nil, stackbase: 0)
+    // statistics
+    var nAborted = 0
+    var nBlacklisted = 0
+    var compileTimes: [Double] = []
+    var exitsTaken = 0
+    var entries = 0
+    static let maxAborts = 4
+
+    init(hotloop: Int) {
+        hotcounts = .allocate(capacity: JITState.hotSize)
+        hotcounts.initialize(repeating: UInt16(clamping: hotloop), count: JITState.hotSize)
+    }
+
+    deinit { hotcounts.deallocate() }
+}
+
+extension VM {
+    @inline(__always) static func hotIndex(_ pc: PC) -> Int {
+        (Int(bitPattern: UInt(bitPattern: pc)) >> 2) & (JITState.hotSize - 1)
+    }
+
+    private func jitLog(_ s: String) {
+        if jitOptions.verbose {
+            stdout.flush()
+            writeStderr(s + "\n")
+        }
+    }
+
+    func location(_ p: ProtoPtr, _ pc: PC) -> String {
+        let idx = pc - UnsafePointer(p.pointee.code!)
+        return "\(shortSource(p)):\(lineOf(p, pc: idx))"
+    }
+
+    /// A back-edge's counter reached zero: maybe start recording. Returns true if recording.
+    @inline(never)
+    func jitHotLoop(backedge: PC, target: PC, ciIdx: Int, base: StackPtr, cl: LClosurePtr) -> Bool {
+        let j = jit
+        j.hotcounts[VM.hotIndex(backedge)] = UInt16(clamping: max(jitOptions.hotloop, 1))
+        if j.recorder != nil { return false }
+        let key = UnsafeRawPointer(backedge)
+        if j.blacklisted.contains(key) {
+            j.hotcounts[VM.hotIndex(backedge)] = UInt16.max
+            return false
+        }
+        if j.traces.count >= jitOptions.maxtrace { return false }
+        let th = L!
+        let tr = Trace(number: j.traces.count + 1, proto: cl.pointee.p, startPC: target, backedgePC: backedge)
+        j.recorder = Recorder(vm: self, trace: tr, thread: th, frameIndex: ciIdx, baseIdx: base - th.pointee.stack,
+                              closure: cl, maxRecord: jitOptions.maxrecord)
+        if jitOptions.verbose { jitLog("[TRACE --- \(location(cl.pointee.p, target)) -- start recording]") }
+        return true
+    }
+
+    /// Called before each instruction while recording; returns whether recording goes on.
+    @inline(never)
+    func jitRecordStep(pc: PC, ciIdx: Int, base: StackPtr) -> Bool {
+        guard let rec = jit.recorder else { return false }
+        do {
+            switch try rec.step(pc: pc, ciIndex: ciIdx, base: base) {
+            case .recording: return true
+            case .closed:
+                jit.recorder = nil
+                finishTrace(rec.trace)
+                return false
+            case .aborted:
+                jitAbort("aborted")
+                return false
+            }
+        } catch let e as RecordAbort {
+            jitAbort(e.reason, at: pc)
+            return false
+        } catch {
+            jitAbort("\(error)")
+            return false
+        }
+    }
+
+    /// Abandons the active recording (if any).
+    func jitAbort(_ reason: String, at pc: PC? = nil) {
+        guard let rec = jit.recorder else { return }
+        jit.recorder = nil
+        let tr = rec.trace
+        jit.nAborted += 1
+        let key = UnsafeRawPointer(tr.backedgePC)
+        let n = (jit.aborts[key] ?? 0) + 1
+        jit.aborts[key] = n
+        var whereText = ""
+        if let pc = pc, let f = rec.frames.last { whereText = " at \(location(f.proto, pc))" }
+        jitLog("[TRACE --- \(location(tr.proto, tr.startPC)) -- \(reason)\(whereText)]")
+        if n >= JITState.maxAborts {
+            jit.blacklisted.insert(key)
+            jit.nBlacklisted += 1
+            jitLog("[TRACE --- \(location(tr.proto, tr.startPC)) -- blacklisted]")
+        }
+    }
+
+    /// Emits C for a closed recording, compiles it and installs it on the loop's back-edge.
+    func finishTrace(_ tr: Trace) {
+        var em = CEmitter(trace: tr)
+        tr.cSource = em.generate(name: "trace_\(tr.number)")
+        var t0 = timespec(), t1 = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t0)
+        let result = jit.backend.compile(tr.cSource, name: "trace_\(tr.number)")
+        clock_gettime(CLOCK_MONOTONIC, &t1)
+        tr.compileSeconds = Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) / 1e9
+        if jitOptions.dump { dumpTrace(tr) }
+        switch result {
+        case .failure(let e):
+            jit.recorder = nil
+            jitAbortCompile(tr, e.message)
+        case .success(let fn):
+            tr.function = fn
+            tr.exitCounts = Array(repeating: 0, count: tr.snapshots.count + 1)
+            jit.traces.append(tr)
+            jit.compileTimes.append(tr.compileSeconds)
+            install(tr)
+            jitLog("[TRACE \(String(tr.number).leftPadSpaces(3)) \(location(tr.proto, tr.startPC)) loop]")
+        }
+    }
+
+    private func jitAbortCompile(_ tr: Trace, _ msg: String) {
+        jit.nAborted += 1
+        let key = UnsafeRawPointer(tr.backedgePC)
+        jit.aborts[key] = JITState.maxAborts
+        jit.blacklisted.insert(key)
+        jit.nBlacklisted += 1
+        jitLog("[TRACE --- \(location(tr.proto, tr.startPC)) -- libtcc error: \(msg)]")
+    }
+
+    private func install(_ tr: Trace) {
+        let p = tr.proto
+        if p.pointee.traces == nil {
+            let n = Int(p.pointee.ncode)
+            let t = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: n)
+            t.initialize(repeating: nil, count: n)
+            p.pointee.traces = t
+        }
+        let idx = tr.backedgePC - UnsafePointer(p.pointee.code!)
+        p.pointee.traces[idx] = UnsafeMutableRawPointer(bitPattern: tr.number)
+        let ins = tr.originalBackedge
+        let newOp: Op = ins.op == .forloop ? .jforloop : .jloop
+        p.pointee.code[idx] = (ins & ~0x7F) | UInt32(newOp.number)
+    }
+
+    /// Runs the trace installed on the back-edge at `backedge` (the interpreter has already
+    /// taken the back-edge) and reconstructs the interpreter state at its exit.
+    @inline(never)
+    func jitEnter(backedge: PC, proto: ProtoPtr, base: StackPtr, ciIdx: Int) throws {
+        let th = L!
+        let idx = backedge - UnsafePointer(proto.pointee.code!)
+        let number = Int(bitPattern: proto.pointee.traces[idx])
+        let tr = jit.traces[number - 1]
+        let baseIdx = base - th.pointee.stack
+        jit.ctx.L = th
+        jit.ctx.vm = Unmanaged.passUnretained(self).toOpaque()
+        jit.ctx.stackbase = Int64(baseIdx)
+        tr.entries += 1
+        jit.entries += 1
+        let exitNo = Int(tr.function!(base, &jit.ctx))
+        tr.exitCounts[exitNo] += 1
+        jit.exitsTaken += 1
+        let ci = th.pointee.ci + ciIdx
+        if exitNo == 0 {
+            ci.pointee.savedpc = tr.startPC
+            return
+        }
+        let snap = tr.snapshots[exitNo - 1]
+        if snap.frames.isEmpty {
+            ci.pointee.savedpc = snap.pc
+        } else {
+            ci.pointee.savedpc = snap.frames[0].callPC + 1
+            for (j, f) in snap.frames.enumerated() {
+                let funcIdx = baseIdx + f.funcSlot
+                let maxs = Int(f.closure.pointee.p.pointee.maxstacksize)
+                try ensureStack(th, funcIdx + 1 + maxs)
+                let ni = try pushFrame(th)
+                let resume = j + 1 < snap.frames.count ? snap.frames[j + 1].callPC + 1 : snap.pc
+                th.pointee.ci[ni] = LTCallInfo(func: Int64(funcIdx), top: Int64(funcIdx + 1 + maxs), savedpc: resume,
+                                               nresults: Int32(f.nresults), callstatus: LT_CIST_LUA, nextraargs: 0, extra: 0)
+            }
+        }
+        th.pointee.top = th.pointee.ci[Int(th.pointee.nci) - 1].top
+    }
+
+    // MARK: -jdump and statistics
+
+    func describeInstruction(_ p: ProtoPtr, _ pc: PC, depth: Int) -> String {
+        let idx = pc - UnsafePointer(p.pointee.code!)
+        let i = pc.pointee
+        var ops: String
+        switch i.op.format {
+        case .iABC: ops = "\(i.a) \(i.b) \(i.c)\(i.k ? "k" : "")"
+        case .iABx: ops = "\(i.a) \(i.bx)"
+        case .iAsBx: ops = "\(i.a) \(i.sBx)"
+        case .iAx: ops = "\(i.ax)"
+        case .isJ: ops = "\(i.sJ)"
+        }
+        let indent = String(repeating: ". ", count: depth)
+        return "\(String(idx + 1).leftPadSpaces(4)) \(indent)\(i.op.name.padding(10)) \(ops)   ; \(location(p, pc))"
+    }
+
+    func dumpTrace(_ tr: Trace) {
+        var out = "---- TRACE \(tr.number) start \(location(tr.proto, tr.startPC))\n"
+        out += "---- TRACE \(tr.number) bytecode\n"
+        for l in tr.recordedBytecode { out += l + "\n" }
+        out += "---- TRACE \(tr.number) IR\n"
+        let snapAt = Dictionary(tr.ir.ins.enumerated().compactMap { $0.element.snap >= 0 ? ($0.offset, $0.element.snap) : nil },
+                                uniquingKeysWith: { a, _ in a })
+        for (idx, ins) in tr.ir.ins.enumerated() {
+            var line = "\(String(format4(idx))) \(LTValue.typeNames[Int(ins.type)].padding(8)) \(ins.op.name.padding(7))"
+            if ins.a >= 0 { line += " \(format4(Int(ins.a)))" }
+            if ins.b >= 0 { line += " \(format4(Int(ins.b)))" }
+            if ins.c >= 0 { line += " \(format4(Int(ins.c)))" }
+            switch ins.op {
+            case .kint, .sload, .uref, .upeq, .noopen, .hloadk, .hstorek: line += "  #\(ins.k)"
+            case .knum: line += "  \(Double(bitPattern: UInt64(bitPattern: ins.k)))"
+            case .kgc: line += "  0x\(String(UInt(bitPattern: Int(ins.k)), radix: 16))"
+            case .fmath, .fmath2: line += "  \(MathFn(rawValue: ins.k)!.cName)"
+            case .lt, .le, .gt, .ge, .eq, .ne: if ins.k != 0 { line += "  (negated)" }
+            default: break
+            }
+            if let s = snapAt[idx] {
+                let snap = tr.snapshots[Int(s)]
+                line += "   -> exit \(s + 1) [" + snap.slots.map { "\($0.slot)=\($0.ref)" }.joined(separator: " ") + "]"
+                if !snap.frames.isEmpty { line += " frames \(snap.frames.count)" }
+            }
+            out += line + "\n"
+        }
+        out += "---- TRACE \(tr.number) header slots: " + tr.headerSlots.map { "\($0.slot)=\($0.ref)" }.joined(separator: " ") + "\n"
+        out += "---- TRACE \(tr.number) loop-carried: " + tr.loopEnd.map { "\($0.slot)<-\($0.ref)" }.joined(separator: " ")
+        out += tr.typeStable ? "\n" : " (type-unstable: leaves at the loop end)\n"
+        out += "---- TRACE \(tr.number) C (compiled in \(fixedMs(tr.compileSeconds)) ms)\n" + tr.cSource
+        out += "---- TRACE \(tr.number) stop\n"
+        stdout.flush()
+        writeStderr(out)
+    }
+
+    private func format4(_ n: Int) -> String {
+        let s = String(n)
+        return String(repeating: "0", count: max(0, 4 - s.count)) + s
+    }
+
+    func fixedMs(_ s: Double) -> String {
+        let ms = (s * 1000 * 1000).rounded() / 1000
+        return "\(ms)"
+    }
+
+    func jitStatisticsText() -> String {
+        guard jitOptions.enabled else { return "JIT: off" }
+        let j = jit
+        let times = j.compileTimes.sorted()
+        let median = times.isEmpty ? 0 : times[times.count / 2]
+        let total = times.reduce(0, +)
+        var s = "JIT: \(j.traces.count) traces compiled, \(j.nAborted) aborted recordings, \(j.nBlacklisted) loops blacklisted\n"
+        s += "JIT: compile time total \(fixedMs(total)) ms, median \(fixedMs(median)) ms\n"
+        s += "JIT: \(j.entries) trace entries, \(j.exitsTaken) exits"
+        return s
+    }
+
+    /// Marks the GC objects that compiled traces refer to.
+    func markTraceConstants() {
+        guard let j = jitIfCreated else { return }
+        for tr in j.traces where !tr.dead {
+            for p in tr.gcConstants { markObject(p.assumingMemoryBound(to: LTGCHeader.self)) }
+        }
+        if let rec = j.recorder {
+            for p in rec.trace.gcConstants { markObject(p.assumingMemoryBound(to: LTGCHeader.self)) }
+        }
+    }
+}
+
+extension String {
+    func leftPadSpaces(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+    func padding(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
+}

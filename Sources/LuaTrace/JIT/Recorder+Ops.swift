@@ -1,0 +1,368 @@
+// Recording of individual bytecode instructions (see Recorder.swift for the invariants).
+// Anything not handled here aborts the trace with a reason ("NYI: ...").
+
+import CLuaRuntime
+import LuaBytecode
+
+private let tInt = UInt8(LT_TINT)
+private let tNum = UInt8(LT_TFLOAT)
+private let tNil = UInt8(LT_TNIL)
+private let tTab = UInt8(LT_TTABLE)
+private let tStr = UInt8(LT_TSTRING)
+private let tPtr = UInt8(LT_TLIGHTUD)
+
+extension Recorder {
+    func nyi(_ what: String) -> RecordAbort { RecordAbort(reason: "NYI: \(what)") }
+
+    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    func recordInstruction(_ pc: PC) throws {
+        let i = pc.pointee
+        let a = i.a
+        let p = frame.proto
+        let kst = p.pointee.k!
+        var next = pc + 1
+        switch i.op {
+        case .move:
+            try setReg(a, try reg(i.b))
+        case .loadi:
+            try setReg(a, ir.kint(Int64(i.sBx)))
+        case .loadf:
+            try setReg(a, ir.knum(Double(i.sBx)))
+        case .loadk:
+            try setReg(a, try kvalue(kst[i.bx]))
+        case .loadkx:
+            try setReg(a, try kvalue(kst[(pc + 1).pointee.ax]))
+            next = pc + 2
+        case .loadfalse:
+            try setReg(a, ir.kpri(UInt8(LT_TFALSE)))
+        case .lfalseskip:
+            try setReg(a, ir.kpri(UInt8(LT_TFALSE)))
+            next = pc + 2
+        case .loadtrue:
+            try setReg(a, ir.kpri(UInt8(LT_TTRUE)))
+        case .loadnil:
+            for j in 0...i.b { try setReg(a + j, ir.kpri(tNil)) }
+        case .getupval:
+            try setReg(a, try upvalueGet(i.b, pc: pc))
+        case .setupval:
+            try upvalueSet(i.b, try reg(a), pc: pc)
+        case .gettabup:
+            let env = try upvalueGet(i.b, pc: pc)
+            try setReg(a, try tableGet(env, runtimeTable: upvalueRuntime(i.b), key: kst[i.c], pc: pc))
+        case .gettable:
+            try setReg(a, try tableGet(try reg(i.b), runtimeTable: rt(i.b), keyRef: try reg(i.c), key: rt(i.c), pc: pc))
+        case .geti:
+            let kv = Value(int: Int64(i.c))
+            try setReg(a, try tableGet(try reg(i.b), runtimeTable: rt(i.b), keyRef: ir.kint(kv.i), key: kv, pc: pc))
+        case .getfield:
+            try setReg(a, try tableGet(try reg(i.b), runtimeTable: rt(i.b), key: kst[i.c], pc: pc))
+        case .settabup:
+            let env = try upvalueGet(a, pc: pc)
+            let v = i.k ? try kvalue(kst[i.c]) : try reg(i.c)
+            try tableSet(env, runtimeTable: upvalueRuntime(a), keyRef: try kvalue(kst[i.b]), key: kst[i.b], value: v, pc: pc)
+        case .settable:
+            let v = i.k ? try kvalue(kst[i.c]) : try reg(i.c)
+            try tableSet(try reg(a), runtimeTable: rt(a), keyRef: try reg(i.b), key: rt(i.b), value: v, pc: pc)
+        case .seti:
+            let v = i.k ? try kvalue(kst[i.c]) : try reg(i.c)
+            try tableSet(try reg(a), runtimeTable: rt(a), keyRef: ir.kint(Int64(i.b)), key: Value(int: Int64(i.b)), value: v, pc: pc)
+        case .setfield:
+            let v = i.k ? try kvalue(kst[i.c]) : try reg(i.c)
+            try tableSet(try reg(a), runtimeTable: rt(a), keyRef: try kvalue(kst[i.b]), key: kst[i.b], value: v, pc: pc)
+        case .`self`:
+            let obj = try reg(i.b)
+            let key = i.k ? kst[i.c] : rt(i.c)
+            let m = try tableGet(obj, runtimeTable: rt(i.b), key: key, pc: pc)
+            try setReg(a + 1, obj)
+            try setReg(a, m)
+
+        case .addi:
+            try setReg(a, try arith(.add, try reg(i.b), ir.kint(Int64(i.sC)), pc: pc))
+        case .addk, .subk, .mulk, .modk, .powk, .divk, .idivk, .bandk, .bork, .bxork:
+            try setReg(a, try arith(ArithOp.from(i.op), try reg(i.b), try kvalue(kst[i.c]), pc: pc))
+        case .shri:
+            try setReg(a, try arith(.shr, try reg(i.b), ir.kint(Int64(i.sC)), pc: pc))
+        case .shli:
+            try setReg(a, try arith(.shl, ir.kint(Int64(i.sC)), try reg(i.b), pc: pc))
+        case .add, .sub, .mul, .mod, .pow, .div, .idiv, .band, .bor, .bxor, .shl, .shr:
+            try setReg(a, try arith(ArithOp.from(i.op), try reg(i.b), try reg(i.c), pc: pc))
+        case .unm:
+            let x = try reg(i.b)
+            switch type(x) {
+            case tInt:
+                if let c = ir.intConst(x) { try setReg(a, ir.kint(0 &- c)) } else { try setReg(a, emit(.neg, tInt, x)) }
+            case tNum: try setReg(a, emit(.neg, tNum, x))
+            default: throw nyi("unary minus on \(typeName(x))")
+            }
+        case .bnot:
+            let x = try reg(i.b)
+            guard type(x) == tInt else { throw nyi("bitwise not on \(typeName(x))") }
+            try setReg(a, emit(.bnot, tInt, x))
+        case .not:
+            let x = try reg(i.b)
+            try setReg(a, ir.kpri(isFalsyType(type(x)) ? UInt8(LT_TTRUE) : UInt8(LT_TFALSE)))
+        case .len:
+            let x = try reg(i.b)
+            switch type(x) {
+            case tStr: try setReg(a, emit(.slen, tInt, x))
+            case tTab:
+                try guardNoMetatable(x, runtime: rt(i.b).table, pc: pc)
+                try setReg(a, emit(.tlen, tInt, x))
+            default: throw nyi("length of \(typeName(x))")
+            }
+
+        case .jmp:
+            next = pc + 1 + i.sJ
+            if i.sJ < 0 && !(next == trace.startPC && frames.count == 1) {
+                throw RecordAbort(reason: "inner loop")
+            }
+        case .eq, .lt, .le:
+            next = try compare(i.op, try reg(a), rt(a), try reg(i.b), rt(i.b), k: i.k, pc: pc)
+        case .eqk:
+            next = try compare(.eq, try reg(a), rt(a), try kvalue(kst[i.b]), kst[i.b], k: i.k, pc: pc)
+        case .eqi, .lti, .lei, .gti, .gei:
+            let x = try reg(a)
+            let immV: Value = i.c != 0 ? Value(float: Double(i.sB)) : Value(int: Int64(i.sB))
+            let imm = try kvalue(immV)
+            switch i.op {
+            case .eqi: next = try compare(.eq, x, rt(a), imm, immV, k: i.k, pc: pc)
+            case .lti: next = try compare(.lt, x, rt(a), imm, immV, k: i.k, pc: pc)
+            case .lei: next = try compare(.le, x, rt(a), imm, immV, k: i.k, pc: pc)
+            case .gti: next = try compare(.lt, imm, immV, x, rt(a), k: i.k, pc: pc)
+            default: next = try compare(.le, imm, immV, x, rt(a), k: i.k, pc: pc)
+            }
+        case .test:
+            let x = try reg(a)
+            let falsy = isFalsyType(type(x))
+            next = (falsy == i.k) ? pc + 2 : pc + 2 + (pc + 1).pointee.sJ
+        case .testset:
+            let x = try reg(i.b)
+            let falsy = isFalsyType(type(x))
+            if falsy == i.k {
+                next = pc + 2
+            } else {
+                try setReg(a, x)
+                next = pc + 2 + (pc + 1).pointee.sJ
+            }
+
+        case .call:
+            next = try recordCall(pc, a: a, b: i.b, c: i.c)
+        case .return0, .return1, .return:
+            var n: Int
+            switch i.op {
+            case .return0: n = 0
+            case .return1: n = 1
+            default:
+                n = i.b - 1
+                if n < 0 { throw nyi("return of a variable number of values") }
+                if i.c != 0 { throw nyi("return from a vararg function") }
+            }
+            next = try recordReturn(a: a, count: n)
+
+        case .forloop:
+            guard pc == trace.backedgePC && frames.count == 1 else { throw RecordAbort(reason: "inner loop") }
+            try recordForLoop(a: a, pc: pc)
+            next = pc + 1 - i.bx
+        case .close:
+            guardNoOpenUpvalues(level: frame.base + a, pc: pc)
+        case .jforloop, .jloop:
+            throw RecordAbort(reason: "inner loop has a trace")
+        case .forprep, .tforprep:
+            throw RecordAbort(reason: "inner loop")
+        case .tforcall, .tforloop:
+            throw nyi("generic for")
+        case .varargprep, .vararg:
+            throw nyi("varargs")
+        case .extraarg:
+            break
+        default:
+            throw nyi("bytecode \(i.op.name)")
+        }
+        expectedPC = next
+    }
+
+    func isFalsyType(_ t: UInt8) -> Bool { t == tNil || t == UInt8(LT_TFALSE) }
+
+    func typeName(_ r: IRRef) -> String { LTValue.typeNames[Int(type(r))] }
+
+    // MARK: arithmetic
+
+    func toFloat(_ x: IRRef) -> IRRef {
+        if type(x) == tNum { return x }
+        if let c = ir.intConst(x) { return ir.knum(Double(c)) }
+        return emit(.tonum, tNum, x)
+    }
+
+    func arith(_ op: ArithOp, _ x: IRRef, _ y: IRRef, pc: PC) throws -> IRRef {
+        let tx = type(x), ty = type(y)
+        guard (tx == tInt || tx == tNum) && (ty == tInt || ty == tNum) else {
+            throw nyi("arithmetic on \(typeName(x)) and \(typeName(y))")
+        }
+        let ints = tx == tInt && ty == tInt
+        switch op {
+        case .add, .sub, .mul:
+            let o: IROp = op == .add ? .add : (op == .sub ? .sub : .mul)
+            if ints {
+                if let a = ir.intConst(x), let b = ir.intConst(y) {
+                    return ir.kint(op == .add ? a &+ b : (op == .sub ? a &- b : a &* b))
+                }
+                return emit(o, tInt, x, y)
+            }
+            return emit(o, tNum, toFloat(x), toFloat(y))
+        case .div:
+            return emit(.div, tNum, toFloat(x), toFloat(y))
+        case .pow:
+            return emit(.pow, tNum, toFloat(x), toFloat(y))
+        case .idiv, .mod:
+            let o: IROp = op == .idiv ? .idiv : .mod
+            if ints {
+                if let b = ir.intConst(y), b != 0 { return emit(o, tInt, x, y) }
+                return guardIns(o, x, y, type: tInt, pc: pc)
+            }
+            return emit(o, tNum, toFloat(x), toFloat(y))
+        case .band, .bor, .bxor, .shl, .shr:
+            guard ints else { throw nyi("bitwise operation on floats") }
+            let o: IROp
+            switch op {
+            case .band: o = .band
+            case .bor: o = .bor
+            case .bxor: o = .bxor
+            case .shl: o = .shl
+            default: o = .shr
+            }
+            return emit(o, tInt, x, y)
+        case .unm, .bnot:
+            throw nyi("unary arithmetic")
+        }
+    }
+
+    // MARK: comparisons
+
+    /// Records a conditional test followed by its JMP; returns the next pc taken.
+    func compare(_ op: Op, _ x: IRRef, _ xv: Value, _ y: IRRef, _ yv: Value, k: Bool, pc: PC) throws -> PC {
+        let cond: Bool
+        let tx = type(x), ty = type(y)
+        let numeric = (tx == tInt || tx == tNum) && (ty == tInt || ty == tNum)
+        switch op {
+        case .eq:
+            if numeric {
+                cond = xv.rawEquals(yv)
+                try guardCompare(.eq, x, y, holds: cond, pc: pc)
+            } else if tx != ty {
+                cond = false                                   // different types: never equal
+            } else if tx == tNil || tx == UInt8(LT_TFALSE) || tx == UInt8(LT_TTRUE) {
+                cond = true                                    // same constant type
+            } else if tx == tStr {
+                if xv.str.pointee.isshort == 0 || yv.str.pointee.isshort == 0 { throw nyi("long string comparison") }
+                cond = xv.u.p == yv.u.p
+                guardIns(cond ? .peq : .pne, x, y, pc: pc)
+            } else {
+                if tx == tTab || tx == UInt8(LT_TUSERDATA) {
+                    if xv.u.p != yv.u.p && (vm.metatable(of: xv) != nil || vm.metatable(of: yv) != nil) {
+                        throw nyi("__eq metamethod")
+                    }
+                    if xv.u.p != yv.u.p {
+                        // no metatables now; they must stay absent for the result to hold
+                        try guardNoMetatable(x, runtime: xv.table, pc: pc)
+                        try guardNoMetatable(y, runtime: yv.table, pc: pc)
+                    }
+                }
+                cond = xv.u.p == yv.u.p
+                guardIns(cond ? .peq : .pne, x, y, pc: pc)
+            }
+        case .lt, .le:
+            guard numeric else { throw nyi("comparison of \(typeName(x)) and \(typeName(y))") }
+            cond = op == .lt ? VM.numLess(xv, yv) : VM.numLessEq(xv, yv)
+            try guardCompare(op == .lt ? .lt : .le, x, y, holds: cond, pc: pc)
+        default:
+            throw nyi("comparison")
+        }
+        return cond != k ? pc + 2 : pc + 2 + (pc + 1).pointee.sJ
+    }
+
+    /// Guards that `x op y` is `holds` (k = 1 encodes the negation, NaN-exact).
+    func guardCompare(_ op: IROp, _ x: IRRef, _ y: IRRef, holds: Bool, pc: PC) throws {
+        var xx = x, yy = y
+        if type(x) != type(y) { xx = toFloat(x); yy = toFloat(y) }
+        if let a = ir.intConst(xx), let b = ir.intConst(yy) {
+            // both constant: nothing to guard
+            _ = (a, b)
+            return
+        }
+        guardIns(op, xx, yy, k: holds ? 0 : 1, pc: pc)
+    }
+
+    // MARK: for loops
+
+    func recordForLoop(a: Int, pc: PC) throws {
+        let step = try reg(a + 2)
+        if type(step) == tInt {
+            let count = try reg(a + 1)
+            guard type(count) == tInt else { throw nyi("for loop count type") }
+            // continue while the unsigned count is non-zero
+            guardIns(.ne, count, ir.kint(0), pc: pc)
+            try setReg(a + 1, emit(.sub, tInt, count, ir.kint(1)))
+            let idx = emit(.add, tInt, try reg(a), step)
+            try setReg(a, idx)
+            try setReg(a + 3, idx)
+        } else {
+            let idx0 = try reg(a), lim = try reg(a + 1)
+            guard type(idx0) == tNum && type(lim) == tNum && type(step) == tNum else { throw nyi("for loop types") }
+            let idx = emit(.add, tNum, idx0, step)
+            let positive = rt(a + 2).n > 0
+            if ir.numConst(step) == nil {
+                guardIns(.gt, step, ir.knum(0), k: positive ? 0 : 1, pc: pc)
+            }
+            if positive { guardIns(.le, idx, lim, pc: pc) } else { guardIns(.le, lim, idx, pc: pc) }
+            try setReg(a, idx)
+            try setReg(a + 3, idx)
+        }
+    }
+
+    // MARK: upvalues
+
+    func upvalueObject(_ idx: Int) -> UpValPtr { lt_lcl_upvals(frame.closure)[idx]! }
+
+    func upvalueRuntime(_ idx: Int) -> Value { upvalueObject(idx).pointee.v.pointee }
+
+    /// Slot aliased by an open upvalue pointing into the trace's frames, if any.
+    func aliasedSlot(_ uv: UpValPtr) -> Int? {
+        let st = thread.pointee.stack!
+        let p = uv.pointee.v!
+        if p >= st + startBaseIdx && p < st + startBaseIdx + slots.count { return p - (st + startBaseIdx) }
+        return nil
+    }
+
+    /// IR for the upvalue object (a constant for inlined closures, loaded for the start frame).
+    func upvalueRef(_ idx: Int) -> IRRef {
+        if frames.count == 1 {
+            return emit(.uref, tPtr, frame.closureRef, k: Int64(idx))
+        }
+        return kgc(UnsafeMutableRawPointer(upvalueObject(idx)), UInt8(LT_TUPVAL))
+    }
+
+    func upvalueGet(_ idx: Int, pc: PC) throws -> IRRef {
+        let uv = upvalueObject(idx)
+        if let s = aliasedSlot(uv) {
+            guardIns(.upeq, upvalueRef(idx), k: Int64(s), pc: pc)
+            return try slot(s)
+        }
+        let v = uv.pointee.v.pointee
+        if v.tt > UInt64(LT_TTHREAD) { throw nyi("upvalue type") }
+        return guardIns(.uload, upvalueRef(idx), type: UInt8(v.tt), pc: pc)
+    }
+
+    func upvalueSet(_ idx: Int, _ val: IRRef, pc: PC) throws {
+        let uv = upvalueObject(idx)
+        if let s = aliasedSlot(uv) {
+            guardIns(.upeq, upvalueRef(idx), k: Int64(s), pc: pc)
+            try setSlot(s, val)
+            return
+        }
+        _ = emit(.ustore, tNil, upvalueRef(idx), val)
+    }
+
+    func guardNoOpenUpvalues(level: Int, pc: PC) {
+        guardIns(.noopen, -1, k: Int64(level), pc: pc)
+    }
+}

@@ -1,0 +1,208 @@
+// The recorder: follows the interpreter through one iteration of a hot loop and emits typed IR.
+//
+// The interpreter calls `step` BEFORE executing each instruction while recording. The recorder
+// reads the live register values to learn types and branch directions, emits IR specialised on
+// them (with guards), and predicts where control goes next; if the interpreter then shows up
+// anywhere else, recording aborts (a cheap safety net against any disagreement).
+//
+// Invariants:
+// - `slots[s]` is the IR value of stack slot s (relative to the start frame's register 0) as of
+//   the current point of the iteration, or nil if the iteration has not touched it yet (reading
+//   it then emits an SLOAD: its value at the loop header).
+// - `frames` mirrors the interpreter's frames from the start frame up; inlined Lua calls push a
+//   virtual frame. Leaving the start frame (returning from it) aborts.
+// - Snapshots are taken at every guard: the written slots and the inlined frames at that point.
+// - Nothing the recorder does changes interpreter state; aborting is always safe.
+
+import CLuaRuntime
+import LuaBytecode
+
+struct RecordAbort: Error {
+    let reason: String
+}
+
+final class Recorder {
+    struct Frame {
+        var base: Int                 // slot of R[0], relative to the start frame's base
+        var closure: LClosurePtr
+        var proto: ProtoPtr
+        var callPC: PC?               // CALL in the caller (nil for the start frame)
+        var nresults: Int
+        var funcSlot: Int
+        var closureRef: IRRef         // IR value of the closure (SLOAD -1 for the start frame)
+    }
+
+    unowned let vm: VM
+    let trace: Trace
+    let thread: ThreadPtr
+    let startFrameIndex: Int          // interpreter frame index of the start frame
+    let startBaseIdx: Int             // absolute stack index of the start frame's R[0]
+    var slots: [IRRef?] = []
+    var frames: [Frame] = []
+    var expectedPC: PC
+    var recordedCount = 0
+    let maxRecord: Int
+    var closed = false
+
+    init(vm: VM, trace: Trace, thread: ThreadPtr, frameIndex: Int, baseIdx: Int, closure: LClosurePtr, maxRecord: Int) {
+        self.vm = vm
+        self.trace = trace
+        self.thread = thread
+        self.startFrameIndex = frameIndex
+        self.startBaseIdx = baseIdx
+        self.expectedPC = trace.startPC
+        self.maxRecord = maxRecord
+        let p = closure.pointee.p!
+        frames = [Frame(base: 0, closure: closure, proto: p, callPC: nil, nresults: 0, funcSlot: -1, closureRef: -1)]
+        slots = Array(repeating: nil, count: 256 + Int(p.pointee.maxstacksize))
+        // the running closure: loop-invariant, loaded in the prologue
+        let cref = sload(-1, type: UInt8(LT_TLCL))
+        frames[0].closureRef = cref
+        trace.maxSlot = Int(p.pointee.maxstacksize)
+    }
+
+    // MARK: slots
+
+    var ir: IRBuffer {
+        get { trace.ir }
+        _modify { yield &trace.ir }
+    }
+
+    /// Runtime value of a slot (relative to the start base).
+    func runtimeSlot(_ s: Int) -> Value { thread.pointee.stack[startBaseIdx + s] }
+
+    private func sload(_ s: Int, type: UInt8) -> IRRef {
+        let r = ir.emit(IRIns(op: .sload, type: type, k: Int64(s)))
+        trace.headerSlots.append((slot: s, ref: r))
+        return r
+    }
+
+    func slot(_ s: Int) throws -> IRRef {
+        if s >= 0, s < slots.count, let r = slots[s] { return r }
+        guard s >= 0 && s < slots.count else { throw RecordAbort(reason: "slot out of range") }
+        let v = runtimeSlot(s)
+        if v.tt > UInt64(LT_TTHREAD) { throw RecordAbort(reason: "unexpected value in slot") }
+        let r = sload(s, type: UInt8(v.tt))
+        slots[s] = r
+        return r
+    }
+
+    func setSlot(_ s: Int, _ r: IRRef) throws {
+        guard s >= 0 && s < slots.count else { throw RecordAbort(reason: "slot out of range") }
+        slots[s] = r
+        trace.maxSlot = max(trace.maxSlot, s + 1)
+    }
+
+    var frame: Frame { frames[frames.count - 1] }
+
+    /// R[r] of the current frame.
+    func reg(_ r: Int) throws -> IRRef { try slot(frame.base + r) }
+    func setReg(_ r: Int, _ v: IRRef) throws { try setSlot(frame.base + r, v) }
+    /// Runtime value of R[r] in the current frame.
+    func rt(_ r: Int) -> Value { runtimeSlot(frame.base + r) }
+
+    func type(_ r: IRRef) -> UInt8 { ir.type(r) }
+
+    // MARK: guards and snapshots
+
+    func snapshot(pc: PC) -> Int32 {
+        var entries: [(slot: Int, ref: IRRef)] = []
+        for (s, r) in slots.enumerated() {
+            if let r = r, ir[r].op != .sload || ir[r].k != Int64(s) { entries.append((slot: s, ref: r)) }
+        }
+        var inl: [InlineFrame] = []
+        for f in frames.dropFirst() {
+            inl.append(InlineFrame(funcSlot: f.funcSlot, closure: f.closure, callPC: f.callPC!, nresults: f.nresults))
+        }
+        trace.snapshots.append(Snapshot(pc: pc, frames: inl, slots: entries))
+        return Int32(trace.snapshots.count - 1)
+    }
+
+    /// Emits a guard instruction exiting to a snapshot taken at `pc` (the instruction to redo).
+    @discardableResult
+    func guardIns(_ op: IROp, _ a: IRRef, _ b: IRRef = -1, k: Int64 = 0, k2: Int64 = 0, type: UInt8 = UInt8(LT_TNIL), pc: PC) -> IRRef {
+        var i = IRIns(op: op, type: type, a: a, b: b, k: k, k2: k2)
+        i.snap = snapshot(pc: pc)
+        return ir.emit(i)
+    }
+
+    func emit(_ op: IROp, _ type: UInt8, _ a: IRRef = -1, _ b: IRRef = -1, _ c: IRRef = -1, k: Int64 = 0) -> IRRef {
+        ir.emit(IRIns(op: op, type: type, a: a, b: b, c: c, k: k))
+    }
+
+    func kvalue(_ v: Value) throws -> IRRef {
+        switch Int32(v.tt) {
+        case LT_TNIL, LT_TFALSE, LT_TTRUE: return ir.kpri(UInt8(v.tt))
+        case LT_TINT: return ir.kint(v.i)
+        case LT_TFLOAT: return ir.knum(v.n)
+        case LT_TSTRING:
+            if v.str.pointee.isshort == 0 { throw RecordAbort(reason: "NYI: long string constant") }
+            return kgc(v.ptr, UInt8(LT_TSTRING))
+        default: return kgc(v.ptr, UInt8(v.tt))
+        }
+    }
+
+    func kgc(_ p: UnsafeMutableRawPointer, _ type: UInt8) -> IRRef {
+        let r = ir.kgc(p, type: type)
+        if !trace.gcConstants.contains(p) { trace.gcConstants.append(p) }
+        return r
+    }
+
+    /// Guards that `r` is the given object (skips the guard when it is that constant already).
+    func guardIdentity(_ r: IRRef, _ p: UnsafeMutableRawPointer, type: UInt8, pc: PC) {
+        let k = kgc(p, type)
+        if r == k { return }
+        guardIns(.peq, r, k, pc: pc)
+    }
+
+    // MARK: driving
+
+    enum StepResult { case recording, closed, aborted }
+
+    /// Called by the interpreter before it executes the instruction at `pc` in frame `ciIndex`.
+    func step(pc: PC, ciIndex: Int, base: StackPtr) throws -> StepResult {
+        guard vm.L == thread else { throw RecordAbort(reason: "coroutine switch") }
+        guard pc == expectedPC else { throw RecordAbort(reason: "unexpected control flow") }
+        guard ciIndex == startFrameIndex + frames.count - 1,
+              base - thread.pointee.stack == startBaseIdx + frame.base else {
+            throw RecordAbort(reason: "unexpected frame")
+        }
+        if pc == trace.startPC && frames.count == 1 && recordedCount > 0 {
+            try closeLoop()
+            return .closed
+        }
+        recordedCount += 1
+        if recordedCount > maxRecord || trace.ir.ins.count > maxRecord * 4 {
+            throw RecordAbort(reason: "trace too long")
+        }
+        if frames.count > 16 { throw RecordAbort(reason: "inline depth exceeded") }
+        if vm.jitOptions.dump { trace.recordedBytecode.append(vm.describeInstruction(frame.proto, pc, depth: frames.count - 1)) }
+        try recordInstruction(pc)
+        return .recording
+    }
+
+    /// The loop is closed: decide the header slots and the loop-carried values.
+    func closeLoop() throws {
+        let p = frames[0].proto
+        let nactive = vm.activeLocals(p, pc: Int(trace.startPC - UnsafePointer(p.pointee.code)))
+        // written active locals of the start frame that were never read: header slots too
+        for s in 0..<nactive where slots[s] != nil {
+            if !trace.headerSlots.contains(where: { $0.slot == s }) {
+                let r = slots[s]!
+                let t = type(r)
+                let sl = ir.emit(IRIns(op: .sload, type: t, k: Int64(s)))
+                trace.headerSlots.append((slot: s, ref: sl))
+            }
+        }
+        for (s, h) in trace.headerSlots where s >= 0 {
+            if let r = slots[s], r != h {
+                trace.loopEnd.append((slot: s, ref: r))
+                if type(r) != type(h) { trace.typeStable = false }
+            }
+        }
+        if !trace.typeStable {
+            trace.loopEndSnapshot = snapshot(pc: trace.startPC)
+        }
+        closed = true
+    }
+}

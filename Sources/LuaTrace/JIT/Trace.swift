@@ -1,0 +1,66 @@
+// A recorded trace and its snapshots.
+//
+// Snapshot invariants (what an exit must restore):
+// - `pc` is the instruction the interpreter resumes at, in the innermost frame of `frames`
+//   (or in the trace's start frame when `frames` is empty).
+// - `slots` maps stack slots (relative to the start frame's register 0) to IR references: the
+//   slots written in the current iteration before the guard. Together with the trace's header
+//   slots (SLOADs, whose C variables hold their current value) this is everything an exit
+//   writes back; every other slot still holds the value it had at trace entry.
+// - `frames` lists the Lua calls inlined at the guard, outermost first: the interpreter pushes
+//   a call frame for each before resuming. The closure of each sits in its func slot, which is
+//   part of `slots`.
+// - Exit 0 is the prologue's exit (a header slot had an unexpected type or the stack was too
+//   small): nothing was written and the interpreter resumes at the loop start.
+
+import CLuaRuntime
+
+struct InlineFrame {
+    var funcSlot: Int               // slot of the closure, relative to the start frame's base
+    var closure: LClosurePtr
+    var callPC: PC                  // the CALL instruction in the caller
+    var nresults: Int               // results the caller wants (-1 = all)
+}
+
+struct Snapshot {
+    var pc: PC
+    var frames: [InlineFrame]
+    var slots: [(slot: Int, ref: IRRef)]
+}
+
+final class Trace {
+    let number: Int
+    let proto: ProtoPtr             // where the loop is
+    let startPC: PC                 // first instruction of the loop body (trace entry)
+    let backedgePC: PC              // the loop's back-edge instruction (patched to J-variant)
+    let originalBackedge: UInt32
+    var ir = IRBuffer()
+    var snapshots: [Snapshot] = []
+    /// Slots whose value at the loop header is kept in a C variable (SLOAD ref per slot).
+    var headerSlots: [(slot: Int, ref: IRRef)] = []
+    /// The IR value each header slot has at the end of an iteration (loop-carried).
+    var loopEnd: [(slot: Int, ref: IRRef)] = []
+    /// Stack slots (relative to base) the trace may touch, for the prologue's stack check.
+    var maxSlot = 0
+    /// False when a header slot changes type over an iteration: the loop end exits instead.
+    var typeStable = true
+    var loopEndSnapshot: Int32 = -1
+    var cSource = ""
+    var function: LTTraceFn? = nil
+    var exitCounts: [Int] = []
+    var entries = 0
+    var compileSeconds = 0.0
+    var recordedBytecode: [String] = []
+    /// GC objects referenced by the trace's constants (roots while the trace lives).
+    var gcConstants: [UnsafeMutableRawPointer] = []
+    /// Set when the proto died: the trace can never be entered again.
+    var dead = false
+
+    init(number: Int, proto: ProtoPtr, startPC: PC, backedgePC: PC) {
+        self.number = number
+        self.proto = proto
+        self.startPC = startPC
+        self.backedgePC = backedgePC
+        self.originalBackedge = backedgePC.pointee
+    }
+}

@@ -1,0 +1,2 @@
+-- module used by lib_package.lua: returns false
+return false

@@ -1,0 +1,2 @@
+-- module used by lib_package.lua: extra return values are dropped
+return "first", "second"

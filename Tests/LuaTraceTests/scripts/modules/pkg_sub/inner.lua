@@ -1,0 +1,2 @@
+-- module used by lib_package.lua: a dotted module name
+return {kind = "inner", name = ...}

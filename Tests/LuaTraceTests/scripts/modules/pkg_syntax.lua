@@ -1,0 +1,2 @@
+-- module used by lib_package.lua: a syntax error
+local x = = 1

@@ -1,0 +1,1089 @@
+#!/usr/bin/env python3
+"""LuaTrace benchmark runner (python3 standard library only).
+
+Runs every benchmark in benchmarks/manifest.json under
+
+    luatrace -joff   (the LuaTrace interpreter alone)
+    luatrace         (interpreter + tracing JIT)
+    lua5.4           (the reference implementation; the baseline of all ratios)
+    luajit           (when installed; skipped for benchmarks marked "luajit": false)
+
+interleaved round-robin: for each benchmark, repetition r runs every engine once
+(starting at a different engine each repetition), so slow drifts in machine load
+hit all engines alike.  Every run's output is compared with the expected text in
+the manifest; a wrong answer, a crash or a timeout marks that engine as failed for
+that benchmark (the runner carries on).
+
+Outputs
+    benchmarks/results.json   raw per-run data + summary + machine description
+    docs/benchmarks.md        the Markdown report (generated, not hand-written)
+    docs/benchmarks.svg       bar chart of time ratios against lua5.4 (log scale)
+and the summary table on stdout; progress goes to stderr.
+
+Typical use
+    swift build -c release
+    python3 benchmarks/run.py                       # 5 runs of everything
+    python3 benchmarks/run.py --runs 3 --filter fib,string
+    python3 benchmarks/run.py --quick               # 1 run at small sizes (smoke test;
+                                                    # writes to benchmarks/out/)
+    python3 benchmarks/run.py --report-only         # re-render md/svg from results.json
+
+Exit status: 0 when every run produced the expected output, 1 when some
+benchmark failed on some engine, 2 on usage errors (e.g. no luatrace binary).
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+MANIFEST = os.path.join(HERE, "manifest.json")
+DEFAULT_LUATRACE = os.path.join(REPO, ".build", "release", "luatrace")
+
+# Engine ids in display order.  "kind" says which executable the command uses.
+ENGINE_ORDER = ["luatrace-joff", "luatrace", "lua5.4", "luajit"]
+ENGINE_LABEL = {
+    "luatrace-joff": "luatrace -joff",
+    "luatrace": "luatrace (JIT)",
+    "lua5.4": "lua5.4",
+    "luajit": "luajit",
+}
+ENGINE_COLOR = {
+    "luatrace-joff": "#9ecae1",
+    "luatrace": "#2171b5",
+    "lua5.4": "#737373",
+    "luajit": "#e6550d",
+}
+
+
+# ----------------------------------------------------------------------------- small helpers
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def normalize_output(text):
+    """Canonical form of a program's output for comparison: \\r\\n -> \\n, trailing
+    whitespace stripped from every line, trailing blank lines dropped."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    lines = [ln.rstrip() for ln in lines]
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines)
+
+
+def expected_text(value):
+    """Manifest expectations may be a string or a list of lines."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return normalize_output("\n".join(value))
+    return normalize_output(value)
+
+
+def first_difference(expected, actual):
+    """A one-line human description of where two outputs differ."""
+    e = expected.split("\n")
+    a = actual.split("\n")
+    for i in range(max(len(e), len(a))):
+        el = e[i] if i < len(e) else "<missing>"
+        al = a[i] if i < len(a) else "<missing>"
+        if el != al:
+            return "line %d: expected %r, got %r" % (i + 1, el[:80], al[:80])
+    return "outputs differ"
+
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def quartiles(xs):
+    """(q1, q3) with the inclusive method; for one sample both are that sample."""
+    if not xs:
+        return (None, None)
+    if len(xs) == 1:
+        return (xs[0], xs[0])
+    q = statistics.quantiles(sorted(xs), n=4, method="inclusive")
+    return (q[0], q[2])
+
+
+def geomean(xs):
+    xs = [x for x in xs if x is not None and x > 0]
+    if not xs:
+        return None
+    return math.exp(sum(math.log(x) for x in xs) / len(xs))
+
+
+def summarize_runs(runs):
+    """Statistics over the successful runs of one (benchmark, engine) pair."""
+    ok = [r for r in runs if r.get("ok")]
+    walls = [r["wall"] for r in ok]
+    if not walls:
+        return None
+    q1, q3 = quartiles(walls)
+    cpus = [r["cpu"] for r in ok if r.get("cpu") is not None]
+    mems = [r["maxrss_kb"] for r in ok if r.get("maxrss_kb")]
+    return {
+        "n": len(walls),
+        "median": median(walls),
+        "min": min(walls),
+        "max": max(walls),
+        "q1": q1,
+        "q3": q3,
+        "mean": statistics.mean(walls),
+        "stdev": statistics.stdev(walls) if len(walls) > 1 else 0.0,
+        "cpu_median": median(cpus),
+        "maxrss_kb": max(mems) if mems else None,
+    }
+
+
+def compute_summary(results, engines, baseline):
+    """Fill results["summary"]: per benchmark/engine stats and ratios against the
+    baseline engine, plus the geometric mean of the ratios per engine (over the
+    benchmarks where both that engine and the baseline succeeded)."""
+    per_bench = {}
+    ratios_by_engine = {e: [] for e in engines}
+    for b in results["benchmarks"]:
+        name = b["name"]
+        stats = {}
+        for e in engines:
+            er = b["engines"].get(e)
+            if er is None:
+                continue
+            s = summarize_runs(er.get("runs", []))
+            stats[e] = {"status": er["status"], "error": er.get("error"), "stats": s}
+        base = stats.get(baseline, {}).get("stats") if baseline else None
+        for e, st in stats.items():
+            ratio = None
+            if base and st["stats"] and st["status"] == "ok" and stats[baseline]["status"] == "ok":
+                ratio = st["stats"]["median"] / base["median"]
+                ratios_by_engine[e].append(ratio)
+            st["ratio"] = ratio
+        per_bench[name] = stats
+    geo = {}
+    for e in engines:
+        g = geomean(ratios_by_engine[e])
+        geo[e] = {"geomean_ratio": g, "count": len(ratios_by_engine[e])}
+    return {"baseline": baseline, "per_benchmark": per_bench, "geomean": geo}
+
+
+# ----------------------------------------------------------------------------- running
+
+def find_gnu_time():
+    """GNU time (/usr/bin/time), used as a small intermediary to read the benchmark's
+    own peak RSS: a process forked directly from this Python process inherits
+    Python's resident-set high-water mark (Linux keeps it across exec), so the
+    child's ru_maxrss from wait4() would never drop below ~18 MB."""
+    for cand in ("/usr/bin/time", shutil.which("gtime") or ""):
+        if cand and os.access(cand, os.X_OK):
+            try:
+                with tempfile.NamedTemporaryFile() as tf:
+                    p = subprocess.run([cand, "-f", "%M", "-o", tf.name, "true"],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
+                    tf.seek(0)
+                    if p.returncode == 0 and parse_time_maxrss(tf.read().decode()) is not None:
+                        return cand
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+    return None
+
+
+def parse_time_maxrss(text):
+    """The %M value (KiB) from GNU time's -o file: the last line that is an integer
+    (GNU time writes "Command exited with non-zero status N" / "Command terminated
+    by signal N" lines before the format output)."""
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.isdigit():
+            return int(line)
+    return None
+
+
+GNU_TIME = None  # set in main(); None -> fall back to wait4()'s ru_maxrss
+
+
+def run_once(cmd, cwd, timeout, gnu_time=None):
+    """Run cmd once; returns dict(wall, cpu, maxrss_kb, rc, stdout, stderr, timed_out).
+
+    Wall time is measured around spawn..reap.  CPU time (user+sys) comes from the
+    rusage wait4() returns, which covers the reaped process and its reaped children.
+    Peak RSS (KiB) comes from GNU time's %M when gnu_time is given, else from
+    wait4()'s ru_maxrss (which has this Python process's RSS as a floor)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(prefix="luabench-time-") as tf:
+        argv = list(cmd)
+        if gnu_time:
+            argv = [gnu_time, "-f", "%M", "-o", tf.name] + argv
+        timed_out = [False]
+        t0 = time.perf_counter()
+        try:
+            # own session/process group, so a timeout kills the whole tree
+            proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                    start_new_session=True)
+        except OSError as exc:
+            return {"wall": 0.0, "cpu": None, "maxrss_kb": None, "rc": None, "stdout": "",
+                    "stderr": "cannot start %s: %s" % (argv[0], exc), "timed_out": False}
+
+        def kill():
+            timed_out[0] = True
+            try:
+                os.killpg(proc.pid, 9)
+            except OSError:
+                pass
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            while True:
+                try:
+                    _, status, ru = os.wait4(proc.pid, 0)
+                    break
+                except InterruptedError:
+                    continue
+        except BaseException:
+            # e.g. Ctrl-C: the child is in its own session and did not get the SIGINT
+            kill()
+            try:
+                os.wait4(proc.pid, 0)
+            except OSError:
+                pass
+            proc.returncode = -9
+            raise
+        finally:
+            timer.cancel()
+        t1 = time.perf_counter()
+        rc = os.waitstatus_to_exitcode(status)
+        proc.returncode = rc  # already reaped; keep Popen from waiting again
+        maxrss = ru.ru_maxrss
+        if gnu_time:
+            tf.seek(0)
+            m = parse_time_maxrss(tf.read().decode("utf-8", "replace"))
+            maxrss = m if m is not None else None
+        out.seek(0)
+        err.seek(0)
+        return {
+            "wall": t1 - t0,
+            "cpu": ru.ru_utime + ru.ru_stime,
+            "maxrss_kb": maxrss,
+            "rc": rc,
+            "stdout": out.read().decode("utf-8", "replace"),
+            "stderr": err.read().decode("utf-8", "replace"),
+            "timed_out": timed_out[0],
+        }
+
+
+def signal_of(rc):
+    """The signal that ended a process, from Popen's rc (-N) or a wrapper's 128+N."""
+    if rc is None:
+        return None
+    if rc < 0:
+        return -rc
+    if 128 < rc < 128 + 65:
+        return rc - 128
+    return None
+
+
+def stderr_summary(text):
+    """The most informative line of an engine's stderr: a Lua error message, Swift's
+    'Fatal error'/'Program crashed' line, else the first non-empty line."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    for ln in lines:
+        if re.search(r"Fatal error|Program crashed|panic|error:", ln):
+            return ln.strip("* ")
+    for ln in lines:
+        if not ln.startswith("***"):
+            return ln
+    return lines[0].strip("* ") if lines else "(no message)"
+
+
+def classify(res, expected):
+    """(ok, status, error message) for one run against the expected output."""
+    if res["timed_out"]:
+        return False, "timeout", "timed out after %.0f s" % res["wall"]
+    if res["rc"] is None:
+        return False, "error", res["stderr"].strip()[:300]
+    if res["rc"] != 0:
+        sig = signal_of(res["rc"])
+        if sig:
+            try:
+                name = signal.Signals(sig).name
+            except ValueError:
+                name = "signal %d" % sig
+            head = "crashed (%s)" % name
+        else:
+            head = "exit status %d" % res["rc"]
+        return False, "error", "%s: %s" % (head, stderr_summary(res["stderr"])[:300])
+    got = normalize_output(res["stdout"])
+    if expected is None:
+        return True, "ok", None
+    if got != expected:
+        return False, "wrong-output", first_difference(expected, got)
+    return True, "ok", None
+
+
+def engine_commands(args):
+    """Map engine id -> (argv prefix, executable) for the engines that can run."""
+    cmds = {}
+    lt = args.luatrace
+    cmds["luatrace-joff"] = [lt, "-joff"]
+    cmds["luatrace"] = [lt]
+    cmds["lua5.4"] = [args.lua54]
+    cmds["luajit"] = [args.luajit]
+    return cmds
+
+
+def resolve_exe(path_or_name):
+    if not path_or_name:
+        return None
+    if os.sep in path_or_name:
+        return os.path.abspath(path_or_name) if os.access(path_or_name, os.X_OK) else None
+    return shutil.which(path_or_name)
+
+
+def version_of(argv):
+    """First line of an interpreter's version banner (or None)."""
+    try:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = [ln.strip() for ln in p.stdout.decode("utf-8", "replace").splitlines() if ln.strip()]
+    return lines[0] if lines else None
+
+
+def machine_info():
+    cpu = None
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.lower().startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        avail = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        avail = None
+    mem_kb = None
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    mem_kb = int(line.split()[1])
+                    break
+    except (OSError, ValueError):
+        pass
+    try:
+        load = os.getloadavg()
+    except OSError:
+        load = None
+    return {
+        "cpu": cpu or platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "cores_available": avail,
+        "mem_total_kb": mem_kb,
+        "os": "%s %s %s" % (platform.system(), platform.release(), platform.machine()),
+        "python": platform.python_version(),
+        "loadavg_start": list(load) if load else None,
+    }
+
+
+def source_info(luatrace_path):
+    """Which LuaTrace source was measured: git commit (+ whether the work tree had
+    uncommitted changes) and the binary's modification time.  Read-only git calls."""
+    info = {}
+    try:
+        head = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, timeout=20)
+        if head.returncode == 0:
+            info["commit"] = head.stdout.decode().strip()
+            st = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no", "--", "Sources"],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=20)
+            info["dirty"] = bool(st.stdout.strip())
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    if luatrace_path and os.path.exists(luatrace_path):
+        info["binary_mtime"] = datetime.datetime.fromtimestamp(os.path.getmtime(luatrace_path)).astimezone() \
+            .strftime("%Y-%m-%d %H:%M %Z")
+    return info
+
+
+def load_manifest(path=MANIFEST):
+    with open(path) as f:
+        data = json.load(f)
+    benches = data["benchmarks"]
+    names = set()
+    for b in benches:
+        for key in ("name", "file", "category", "size"):
+            if key not in b:
+                raise ValueError("manifest entry %r lacks %r" % (b.get("name"), key))
+        if b["name"] in names:
+            raise ValueError("duplicate benchmark name %r" % b["name"])
+        names.add(b["name"])
+    return benches
+
+
+def select_benchmarks(benches, filt):
+    """--filter: comma-separated terms; a benchmark is kept when any term equals or
+    is a substring of its name or equals its category; a term with regex
+    metacharacters is used as a regular expression on the name."""
+    if not filt:
+        return list(benches)
+    terms = [t.strip() for t in filt.split(",") if t.strip()]
+    keep = []
+    for b in benches:
+        for t in terms:
+            if re.search(r"[\^\$\*\+\?\[\]\(\)\|\\]", t):
+                if re.search(t, b["name"]):
+                    keep.append(b)
+                    break
+            elif t in b["name"] or t == b.get("category"):
+                keep.append(b)
+                break
+    return keep
+
+
+def run_suite(args, benches, engines, cmds):
+    """The measurement loop.  Returns the results dict (without summary)."""
+    size_key = "quick_size" if args.quick else "size"
+    exp_key = "expected_quick" if args.quick else "expected"
+    results = {"benchmarks": []}
+    total = len(benches)
+    try:
+        _run_benchmarks(args, benches, engines, cmds, size_key, exp_key, results, total)
+    except KeyboardInterrupt:
+        log("interrupted: writing the results measured so far")
+        results["interrupted"] = True
+    return results
+
+
+def _run_benchmarks(args, benches, engines, cmds, size_key, exp_key, results, total):
+    for bi, b in enumerate(benches, 1):
+        size = str(b.get(size_key) or b["size"])
+        expected = expected_text(b.get(exp_key))
+        if expected == "":
+            expected = None
+        path = os.path.join(HERE, b["file"])
+        entry = {"name": b["name"], "file": b["file"], "category": b.get("category"),
+                 "description": b.get("description", ""), "size": size, "engines": {}}
+        active = []
+        for e in engines:
+            if e == "luajit" and not b.get("luajit", True):
+                entry["engines"][e] = {"status": "skipped", "error": "needs Lua 5.3+ features", "runs": []}
+            else:
+                entry["engines"][e] = {"status": "ok", "error": None, "runs": []}
+                active.append(e)
+        if expected is None:
+            log("warning: no expected output for %s at size %s; output is not verified" % (b["name"], size))
+        reps = args.warmup + args.runs
+        for rep in range(reps):
+            warm = rep < args.warmup
+            k = rep % len(active) if active else 0
+            order = active[k:] + active[:k]
+            for e in order:
+                er = entry["engines"][e]
+                if er["status"] != "ok":
+                    continue  # already failed: don't waste time re-running it
+                res = run_once(cmds[e] + [path, size], HERE, args.timeout, GNU_TIME)
+                ok, status, msg = classify(res, expected)
+                tag = "warmup" if warm else "run %d/%d" % (rep - args.warmup + 1, args.runs)
+                log("[%d/%d] %-13s %-10s %-14s %8.3f s  %s" % (
+                    bi, total, b["name"], tag, ENGINE_LABEL[e], res["wall"],
+                    "ok" if ok else "%s: %s" % (status.upper(), msg)))
+                if not ok:
+                    er["status"] = status
+                    er["error"] = msg
+                    er["stderr_tail"] = res["stderr"][-2000:]
+                    er["stdout_head"] = res["stdout"][:2000]
+                if not warm or not ok:
+                    er["runs"].append({
+                        "wall": round(res["wall"], 6),
+                        "cpu": round(res["cpu"], 6) if res["cpu"] is not None else None,
+                        "maxrss_kb": res["maxrss_kb"],
+                        "ok": ok,
+                        "warmup": warm,
+                    })
+        # failed runs stay in the raw data but the stats only use successful ones;
+        # an engine that failed once is reported as failed for the benchmark.
+        results["benchmarks"].append(entry)
+
+
+# ----------------------------------------------------------------------------- reporting
+
+def fmt_time(s):
+    if s is None:
+        return "–"
+    if s >= 100:
+        return "%.0f s" % s
+    if s >= 10:
+        return "%.1f s" % s
+    return "%.3f s" % s
+
+
+def fmt_ratio(r):
+    if r is None:
+        return "–"
+    if r >= 10:
+        return "%.1f×" % r
+    return "%.2f×" % r
+
+
+def fmt_mem(kb):
+    if not kb:
+        return "–"
+    mb = kb / 1024.0
+    return "%.1f MB" % mb if mb < 100 else "%.0f MB" % mb
+
+
+STATUS_TEXT = {
+    "wrong-output": "FAIL (wrong output)",
+    "error": "FAIL (error)",
+    "timeout": "FAIL (timeout)",
+    "skipped": "n/a",
+    "missing": "n/a",
+}
+
+
+def cell(st, what):
+    """Text of one table cell for an engine's result on a benchmark."""
+    if st is None:
+        return "–"
+    if st["status"] != "ok":
+        return STATUS_TEXT.get(st["status"], "FAIL")
+    s = st["stats"]
+    if s is None:
+        return "–"
+    if what == "time":
+        return fmt_time(s["median"])
+    if what == "ratio":
+        return fmt_ratio(st.get("ratio"))
+    if what == "spread":
+        if s["n"] == 1:
+            return "%s (1 run)" % fmt_time(s["median"])
+        return "%s – %s (IQR %s)" % (fmt_time(s["min"]), fmt_time(s["max"]), fmt_time(s["q3"] - s["q1"]))
+    if what == "mem":
+        return fmt_mem(s["maxrss_kb"])
+    if what == "time+ratio":
+        r = st.get("ratio")
+        return fmt_time(s["median"]) + ("" if r is None else " (%s)" % fmt_ratio(r))
+    raise ValueError(what)
+
+
+def md_table(header, rows):
+    out = ["| " + " | ".join(header) + " |",
+           "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(r) + " |")
+    return "\n".join(out)
+
+
+def text_table(header, rows):
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    def line(r):
+        return "  ".join(str(x).ljust(w) if i == 0 else str(x).rjust(w) for i, (x, w) in enumerate(zip(r, widths)))
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), sep] + [line(r) for r in rows])
+
+
+def summary_rows(results, engines, with_category=True):
+    summ = results["summary"]
+    rows = []
+    for b in results["benchmarks"]:
+        per = summ["per_benchmark"].get(b["name"], {})
+        row = [b["name"]]
+        if with_category:
+            row += [b.get("category") or "", b["size"]]
+        row += [cell(per.get(e), "time+ratio") for e in engines]
+        rows.append(row)
+    geo = ["geometric mean"] + (["", ""] if with_category else [])
+    for e in engines:
+        g = summ["geomean"][e]
+        geo.append("%s (%d)" % (fmt_ratio(g["geomean_ratio"]), g["count"]) if g["geomean_ratio"] else "–")
+    rows.append(geo)
+    return rows
+
+
+def render_markdown(results, svg_name):
+    meta = results["meta"]
+    engines = meta["engines"]
+    summ = results["summary"]
+    base = summ["baseline"]
+    mach = meta["machine"]
+    L = []
+    L.append("# LuaTrace benchmarks")
+    L.append("")
+    L.append("> **Generated by `benchmarks/run.py`** on %s — not written by hand. "
+             "Re-run `%s` to regenerate this file, `%s` and the chart."
+             % (meta["date"], meta["command"], os.path.relpath(meta["json_path"], REPO)))
+    if results.get("interrupted"):
+        L.append(">")
+        L.append("> **Interrupted run:** only the benchmarks listed below were measured.")
+    if meta.get("quick"):
+        L.append(">")
+        L.append("> **Quick mode** (`--quick`): small problem sizes and one run — a smoke test, "
+                 "not a measurement.")
+    L.append("")
+    L.append("## Setup")
+    L.append("")
+    cores = "%s logical cores" % mach.get("cores")
+    if mach.get("cores_available") and mach.get("cores_available") != mach.get("cores"):
+        cores += " (%s available to the runner)" % mach["cores_available"]
+    L.append("- **Machine:** %s, %s%s, %s" % (
+        mach.get("cpu"), cores,
+        ", %.1f GB RAM" % (mach["mem_total_kb"] / 1048576.0) if mach.get("mem_total_kb") else "",
+        mach.get("os")))
+    if mach.get("loadavg_start"):
+        L.append("- **Load average when the run started:** %s" % ", ".join("%.2f" % x for x in mach["loadavg_start"])
+                 + (" / at the end: %s" % ", ".join("%.2f" % x for x in meta["loadavg_end"]) if meta.get("loadavg_end") else ""))
+    L.append("- **Engines:**")
+    for e in engines:
+        info = meta["engine_info"].get(e, {})
+        L.append("  - `%s`: %s — `%s`" % (ENGINE_LABEL[e], info.get("version") or "version unknown",
+                                          " ".join(info.get("argv", []))))
+    for e in meta.get("engines_missing", []):
+        L.append("  - `%s`: not installed — not measured" % ENGINE_LABEL[e])
+    src = meta.get("luatrace_source") or {}
+    if src:
+        parts = []
+        if src.get("commit"):
+            parts.append("git commit `%s`%s" % (src["commit"], " plus uncommitted changes in `Sources/`" if src.get("dirty") else ""))
+        if src.get("binary_mtime"):
+            parts.append("binary built %s" % src["binary_mtime"])
+        L.append("- **LuaTrace source:** %s" % "; ".join(parts))
+    if meta.get("swift_version"):
+        L.append("- **Swift toolchain:** %s" % meta["swift_version"])
+    L.append("- **Date:** %s; total runner time %.0f s" % (meta["date"], meta.get("elapsed", 0)))
+    L.append("- **Method:** each benchmark is a separate Lua program run as `ENGINE FILE SIZE`. "
+             "For every benchmark the runner does %d timed repetition%s%s; each repetition runs every "
+             "engine once, round-robin (the starting engine rotates), so machine noise hits all engines alike. "
+             "Time is the wall-clock time from process spawn to exit (so it includes start-up, parsing, "
+             "bytecode compilation and, for the JIT, trace recording and C compilation via libtcc); "
+             "the tables show the **median**. Peak memory is %s "
+             "(largest over the runs). Every run's output is checked against the expected output in "
+             "`benchmarks/manifest.json` (recorded from lua5.4), so a wrong answer is reported as a "
+             "failure, never as a time."
+             % (meta["runs"], "" if meta["runs"] == 1 else "s",
+                " after %d untimed warm-up run%s" % (meta["warmup"], "" if meta["warmup"] == 1 else "s")
+                if meta.get("warmup") else "",
+                meta.get("memory_method") or "the child's `ru_maxrss`"))
+    L.append("- **Ratios** are median time ÷ median time of `%s` (lower is faster; 0.50× = twice as fast). "
+             "Geometric means are over the benchmarks where both the engine and `%s` succeeded "
+             "(count in parentheses)." % (base, base))
+    L.append("")
+    L.append("## Summary")
+    L.append("")
+    hdr = ["engine", "geomean time ratio vs %s" % base, "benchmarks passed", "failed"]
+    rows = []
+    for e in engines:
+        g = summ["geomean"][e]
+        passed = failed = 0
+        for b in results["benchmarks"]:
+            st = summ["per_benchmark"][b["name"]].get(e)
+            if st is None or st["status"] in ("skipped", "missing"):
+                continue
+            if st["status"] == "ok":
+                passed += 1
+            else:
+                failed += 1
+        rows.append([ENGINE_LABEL[e], fmt_ratio(g["geomean_ratio"]) + " (%d)" % g["count"] if g["geomean_ratio"] else "–",
+                     str(passed), str(failed)])
+    L.append(md_table(hdr, rows))
+    L.append("")
+    L.append("![time relative to %s, log scale](%s)" % (base, svg_name))
+    L.append("")
+    L.append("## Median time (ratio to %s)" % base)
+    L.append("")
+    L.append(md_table(["benchmark", "category", "size"] + [ENGINE_LABEL[e] for e in engines],
+                      summary_rows(results, engines)))
+    L.append("")
+    L.append("## Spread (min – max over the runs, and interquartile range)")
+    L.append("")
+    rows = []
+    for b in results["benchmarks"]:
+        per = summ["per_benchmark"][b["name"]]
+        rows.append([b["name"]] + [cell(per.get(e), "spread") for e in engines])
+    L.append(md_table(["benchmark"] + [ENGINE_LABEL[e] for e in engines], rows))
+    L.append("")
+    L.append("## Peak memory (max RSS)")
+    L.append("")
+    rows = []
+    for b in results["benchmarks"]:
+        per = summ["per_benchmark"][b["name"]]
+        rows.append([b["name"]] + [cell(per.get(e), "mem") for e in engines])
+    L.append(md_table(["benchmark"] + [ENGINE_LABEL[e] for e in engines], rows))
+    L.append("")
+    fails = []
+    for b in results["benchmarks"]:
+        for e in engines:
+            st = summ["per_benchmark"][b["name"]].get(e)
+            if st and st["status"] not in ("ok", "skipped", "missing"):
+                fails.append("- `%s` on **%s**: %s — %s" % (ENGINE_LABEL[e], b["name"], st["status"],
+                                                             (st.get("error") or "").replace("|", "\\|")))
+    L.append("## Failures")
+    L.append("")
+    L.extend(fails if fails else ["None: every engine produced the expected output on every benchmark it ran."])
+    skipped = [b["name"] for b in results["benchmarks"]
+               if summ["per_benchmark"][b["name"]].get("luajit", {}).get("status") == "skipped"]
+    if skipped:
+        L.append("")
+        L.append("LuaJIT (a Lua 5.1 implementation) is not run on: %s (they use Lua 5.3+ features "
+                 "such as `//`)." % ", ".join(skipped))
+    L.append("")
+    L.append("## The benchmarks")
+    L.append("")
+    rows = [[b["name"], "[`%s`](../benchmarks/%s)" % (b["file"], b["file"]), b.get("category") or "",
+             b["size"], (b.get("description") or "").replace("|", "\\|")] for b in results["benchmarks"]]
+    out = md_table(["benchmark", "file", "category", "size", "what it exercises"], rows)
+    out = out.replace("|---|---:|---:|---:|---:|", "|---|---|---|---:|---|")
+    L.append(out)
+    L.append("")
+    return "\n".join(L)
+
+
+def svg_escape(s):
+    return (str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def render_svg(results):
+    """Horizontal grouped bar chart of time ratios (engine / baseline), log scale,
+    bars diverging from the 1.0 reference line: left = faster than the baseline."""
+    meta = results["meta"]
+    summ = results["summary"]
+    base = summ["baseline"]
+    engines = [e for e in meta["engines"] if e != base]
+    groups = []
+    for b in results["benchmarks"]:
+        per = summ["per_benchmark"][b["name"]]
+        groups.append((b["name"], [(e, per.get(e)) for e in engines]))
+    geo = [(e, {"status": "ok", "ratio": summ["geomean"][e]["geomean_ratio"]}) for e in engines]
+    groups.append(("geometric mean", geo))
+
+    vals = [st["ratio"] for _, bars in groups for _, st in bars
+            if st and st.get("status") == "ok" and st.get("ratio")]
+    lo = min(vals + [1.0]) if vals else 0.1
+    hi = max(vals + [1.0]) if vals else 10.0
+    lo_exp = math.floor(math.log10(lo) * 3) / 3.0 - 0.05
+    hi_exp = math.ceil(math.log10(hi) * 3) / 3.0 + 0.05
+    if hi_exp - lo_exp < 1:
+        hi_exp = lo_exp + 1
+
+    bar_h, bar_gap, group_gap = 11, 2, 12
+    left, right, top = 130, 70, 78
+    plot_w = 560
+    group_h = len(engines) * (bar_h + bar_gap) - bar_gap
+    height = top + len(groups) * (group_h + group_gap) + 56
+    width = left + plot_w + right
+
+    def x_of(r):
+        return left + (math.log10(r) - lo_exp) / (hi_exp - lo_exp) * plot_w
+
+    S = []
+    S.append('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" '
+             'font-family="Helvetica, Arial, sans-serif" font-size="11">' % (width, height, width, height))
+    S.append('<rect width="100%" height="100%" fill="white"/>')
+    title = "Time relative to %s (log scale; left of the line = faster)" % base
+    S.append('<text x="%d" y="20" font-size="14" font-weight="bold">%s</text>' % (left, svg_escape(title)))
+    S.append('<text x="%d" y="36" fill="#555">generated by benchmarks/run.py, %s, median of %d run%s</text>'
+             % (left, svg_escape(meta["date"]), meta["runs"], "" if meta["runs"] == 1 else "s"))
+    # legend
+    lx = left
+    for e in engines:
+        S.append('<rect x="%d" y="46" width="12" height="12" fill="%s"/>' % (lx, ENGINE_COLOR[e]))
+        S.append('<text x="%d" y="56">%s</text>' % (lx + 16, svg_escape(ENGINE_LABEL[e])))
+        lx += 16 + 7 * len(ENGINE_LABEL[e]) + 18
+    # grid: decades and 2x/5x steps
+    bottom = height - 46
+    ticks = []
+    for d in range(int(math.floor(lo_exp)), int(math.ceil(hi_exp)) + 1):
+        for m in (1, 2, 5):
+            v = m * 10.0 ** d
+            if lo_exp <= math.log10(v) <= hi_exp:
+                ticks.append(v)
+    for v in ticks:
+        x = x_of(v)
+        S.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#e5e5e5"/>' % (x, top - 6, x, bottom))
+        label = ("%g" % v) + "×"
+        S.append('<text x="%.1f" y="%d" text-anchor="middle" fill="#555">%s</text>' % (x, bottom + 14, label))
+    # groups
+    y = top
+    for name, bars in groups:
+        is_geo = name == "geometric mean"
+        S.append('<text x="%d" y="%.1f" text-anchor="end"%s>%s</text>' % (
+            left - 8, y + group_h / 2.0 + 4, ' font-weight="bold"' if is_geo else "", svg_escape(name)))
+        for i, (e, st) in enumerate(bars):
+            by = y + i * (bar_h + bar_gap)
+            if st is None or st.get("status") in ("skipped", "missing"):
+                S.append('<text x="%.1f" y="%d" fill="#999" font-size="9">n/a</text>' % (x_of(1.0) + 4, by + 9))
+                continue
+            r = st.get("ratio")
+            if st.get("status") != "ok" or not r:
+                S.append('<text x="%.1f" y="%d" fill="#c00" font-size="9">%s: failed</text>'
+                         % (x_of(1.0) + 4, by + 9, svg_escape(ENGINE_LABEL[e])))
+                continue
+            x0, x1 = sorted((x_of(1.0), x_of(r)))
+            S.append('<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="%s"><title>%s %s: %s</title></rect>'
+                     % (x0, by, max(x1 - x0, 1.0), bar_h, ENGINE_COLOR[e], svg_escape(name),
+                        svg_escape(ENGINE_LABEL[e]), fmt_ratio(r)))
+            tx = x1 + 3 if r >= 1 else x0 - 3
+            anchor = "start" if r >= 1 else "end"
+            S.append('<text x="%.1f" y="%d" font-size="9" text-anchor="%s" fill="#333">%s</text>'
+                     % (tx, by + 9, anchor, fmt_ratio(r)))
+        y += group_h + group_gap
+        if not is_geo and name == groups[-2][0]:
+            S.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#999" stroke-dasharray="3,3"/>'
+                     % (left - 100, y - group_gap / 2.0, left + plot_w, y - group_gap / 2.0))
+    S.append('<text x="%.1f" y="%d" text-anchor="middle" fill="#333">median time ÷ median %s time</text>'
+             % (left + plot_w / 2.0, bottom + 28, svg_escape(base)))
+    x1 = x_of(1.0)
+    S.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#000" stroke-width="1.5"/>' % (x1, top - 6, x1, bottom))
+    S.append('<text x="%.1f" y="%d" text-anchor="middle" font-weight="bold">%s = 1×</text>'
+             % (x1, top - 10, svg_escape(base)))
+    S.append("</svg>")
+    return "\n".join(S) + "\n"
+
+
+def write_reports(results, json_path, md_path, svg_path):
+    for p in (json_path, md_path, svg_path):
+        d = os.path.dirname(p)
+        if d:
+            os.makedirs(d, exist_ok=True)
+    with open(json_path, "w") as f:
+        json.dump(results, f, indent=1, sort_keys=False)
+        f.write("\n")
+    svg_rel = os.path.relpath(svg_path, os.path.dirname(md_path) or ".")
+    with open(md_path, "w") as f:
+        f.write(render_markdown(results, svg_rel))
+    with open(svg_path, "w") as f:
+        f.write(render_svg(results))
+
+
+def print_table(results):
+    engines = results["meta"]["engines"]
+    hdr = ["benchmark"] + ["%s" % ENGINE_LABEL[e] for e in engines]
+    rows = summary_rows(results, engines, with_category=False)
+    print("Median wall time (ratio to %s), %d run(s) each:" % (results["summary"]["baseline"], results["meta"]["runs"]))
+    print(text_table(hdr, rows))
+
+
+# ----------------------------------------------------------------------------- recording expectations
+
+def record_expected(args, benches):
+    """Regenerate the manifest's expected outputs from lua5.4 (and cross-check luajit)."""
+    lua = resolve_exe(args.lua54)
+    if not lua:
+        log("error: --record-expected needs lua5.4")
+        return 2
+    jit = resolve_exe(args.luajit)
+    with open(MANIFEST) as f:
+        manifest = json.load(f)
+    wanted = {b["name"] for b in benches}
+    status = 0
+    for b in manifest["benchmarks"]:
+        if b["name"] not in wanted:
+            continue
+        for size_key, exp_key in (("size", "expected"), ("quick_size", "expected_quick")):
+            size = str(b.get(size_key) or b["size"])
+            res = run_once([lua, os.path.join(HERE, b["file"]), size], HERE, args.timeout, find_gnu_time())
+            if res["rc"] != 0:
+                log("%s: lua5.4 failed: %s" % (b["name"], res["stderr"].strip()))
+                status = 1
+                continue
+            out = normalize_output(res["stdout"])
+            b[exp_key] = out.split("\n")
+            note = ""
+            if jit and b.get("luajit", True):
+                jr = run_once([jit, os.path.join(HERE, b["file"]), size], HERE, args.timeout)
+                if jr["rc"] != 0 or normalize_output(jr["stdout"]) != out:
+                    note = "  LUAJIT DIFFERS: " + (jr["stderr"].strip()[:100] or
+                                                   first_difference(out, normalize_output(jr["stdout"])))
+                    status = 1
+            log("%-13s %-6s size %-10s lua5.4 %7.3f s  %d KB%s" % (
+                b["name"], size_key.replace("_size", ""), size, res["wall"], res["maxrss_kb"], note))
+    with open(MANIFEST, "w") as f:
+        json.dump(manifest, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    return status
+
+
+# ----------------------------------------------------------------------------- main
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(
+        description="Run the LuaTrace benchmark suite against lua5.4 and luajit and write "
+                    "benchmarks/results.json, docs/benchmarks.md and docs/benchmarks.svg.")
+    ap.add_argument("--runs", type=int, default=None, help="timed runs per benchmark and engine (default 5; 1 with --quick)")
+    ap.add_argument("--warmup", type=int, default=0, help="untimed warm-up rounds before the timed ones (default 0)")
+    ap.add_argument("--quick", action="store_true",
+                    help="smoke test: 1 run at the small 'quick_size' sizes; reports go to benchmarks/out/ "
+                         "unless --json/--md/--svg are given")
+    ap.add_argument("--filter", default=None,
+                    help="comma-separated benchmark names/substrings/categories (or regexes) to run")
+    ap.add_argument("--engines", default=",".join(ENGINE_ORDER),
+                    help="comma-separated engines to run, from: %s (default: all)" % ", ".join(ENGINE_ORDER))
+    ap.add_argument("--luatrace", default=DEFAULT_LUATRACE, help="luatrace binary (default: .build/release/luatrace)")
+    ap.add_argument("--lua54", default="lua5.4", help="lua5.4 executable (default: lua5.4 on PATH)")
+    ap.add_argument("--luajit", default="luajit", help="luajit executable (default: luajit on PATH)")
+    ap.add_argument("--baseline", default="lua5.4", help="engine the ratios are relative to (default lua5.4)")
+    ap.add_argument("--timeout", type=float, default=300.0, help="seconds before a run is killed (default 300)")
+    ap.add_argument("--json", default=None, help="results JSON path (default benchmarks/results.json)")
+    ap.add_argument("--md", default=None, help="Markdown report path (default docs/benchmarks.md)")
+    ap.add_argument("--svg", default=None, help="SVG chart path (default docs/benchmarks.svg)")
+    ap.add_argument("--report-only", action="store_true",
+                    help="do not run anything: re-render the Markdown/SVG from the results JSON")
+    ap.add_argument("--record-expected", action="store_true",
+                    help="maintenance: rewrite the manifest's expected outputs from lua5.4 (cross-checked with luajit)")
+    ap.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    args = ap.parse_args(argv)
+    if args.runs is None:
+        args.runs = 1 if args.quick else 5
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+    if args.warmup < 0:
+        ap.error("--warmup must be >= 0")
+    out_dir = os.path.join(HERE, "out") if args.quick else None
+    args.json = args.json or (os.path.join(out_dir, "results-quick.json") if out_dir else os.path.join(HERE, "results.json"))
+    args.md = args.md or (os.path.join(out_dir, "benchmarks-quick.md") if out_dir else os.path.join(REPO, "docs", "benchmarks.md"))
+    args.svg = args.svg or (os.path.join(out_dir, "benchmarks-quick.svg") if out_dir else os.path.join(REPO, "docs", "benchmarks.svg"))
+    return args
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        benches = select_benchmarks(load_manifest(), args.filter)
+    except (OSError, ValueError) as exc:
+        log("error: cannot read %s: %s" % (MANIFEST, exc))
+        return 2
+    if not benches:
+        log("error: --filter %r matches no benchmark" % args.filter)
+        return 2
+
+    if args.list:
+        for b in benches:
+            print("%-13s %-9s size %-10s %s%s" % (b["name"], b.get("category", ""), b["size"],
+                                                  b.get("description", ""), "" if b.get("luajit", True) else " [lua54-only]"))
+        return 0
+
+    if args.record_expected:
+        return record_expected(args, benches)
+
+    if args.report_only:
+        with open(args.json) as f:
+            results = json.load(f)
+        results["meta"]["json_path"] = os.path.abspath(args.json)
+        write_reports(results, args.json, args.md, args.svg)
+        print_table(results)
+        log("wrote %s and %s" % (args.md, args.svg))
+        return 0
+
+    wanted = [e.strip() for e in args.engines.split(",") if e.strip()]
+    bad = [e for e in wanted if e not in ENGINE_ORDER]
+    if bad:
+        log("error: unknown engine(s) %s; choose from %s" % (", ".join(bad), ", ".join(ENGINE_ORDER)))
+        return 2
+
+    # Resolve executables.  luatrace is the point of the exercise: a missing binary is an error.
+    engines, missing, info = [], [], {}
+    if any(e.startswith("luatrace") for e in wanted):
+        lt = resolve_exe(args.luatrace)
+        if not lt:
+            log("error: luatrace binary not found at %s\n"
+                "       build it first:   swift build -c release\n"
+                "       or point to one:  python3 benchmarks/run.py --luatrace PATH\n"
+                "       (or leave it out: --engines lua5.4,luajit)" % args.luatrace)
+            return 2
+        args.luatrace = lt
+    for name, attr in (("lua5.4", "lua54"), ("luajit", "luajit")):
+        if name in wanted:
+            p = resolve_exe(getattr(args, attr))
+            if p:
+                setattr(args, attr, p)
+            else:
+                log("note: %s not found (%s); it will not be measured" % (name, getattr(args, attr)))
+                missing.append(name)
+    engines = [e for e in ENGINE_ORDER if e in wanted and e not in missing]
+    if not engines:
+        log("error: no engine to run")
+        return 2
+    cmds = engine_commands(args)
+    for e in engines:
+        exe = cmds[e][0]
+        info[e] = {"argv": cmds[e], "version": version_of([exe, "-v"])}
+    baseline = args.baseline
+    if baseline not in engines:
+        fallback = next((e for e in ["lua5.4", "luatrace-joff", "luajit", "luatrace"] if e in engines), engines[0])
+        log("note: baseline %s is not available; ratios are relative to %s instead" % (baseline, fallback))
+        baseline = fallback
+
+    global GNU_TIME
+    GNU_TIME = find_gnu_time()
+    if GNU_TIME:
+        mem_method = "GNU time's `%%M` (`%s -f %%M`), the benchmark process's own max RSS" % GNU_TIME
+    else:
+        mem_method = ("the child's `ru_maxrss` from `wait4()` (GNU time not found, so this has the "
+                      "runner's own ~20 MB RSS as a floor)")
+        log("note: /usr/bin/time not found; peak memory will include the runner's RSS as a floor")
+
+    swift = shutil.which("swift") or ("/opt/swift/usr/bin/swift" if os.path.exists("/opt/swift/usr/bin/swift") else None)
+    swift_version = version_of([swift, "--version"]) if swift else None
+
+    log("benchmarks: %d; engines: %s; %d run(s)%s each; baseline %s" % (
+        len(benches), ", ".join(ENGINE_LABEL[e] for e in engines), args.runs,
+        " + %d warm-up" % args.warmup if args.warmup else "", baseline))
+    started = time.time()
+    meta = {
+        "generator": "benchmarks/run.py",
+        "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "command": "python3 benchmarks/run.py " + " ".join(sys.argv[1:] if argv is None else argv),
+        "runs": args.runs,
+        "warmup": args.warmup,
+        "quick": args.quick,
+        "timeout": args.timeout,
+        "engines": engines,
+        "engines_missing": missing,
+        "engine_info": info,
+        "baseline": baseline,
+        "swift_version": swift_version,
+        "memory_method": mem_method,
+        "luatrace_source": source_info(args.luatrace) if any(e.startswith("luatrace") for e in engines) else {},
+        "machine": machine_info(),
+        "json_path": os.path.abspath(args.json),
+    }
+    meta["command"] = meta["command"].strip()
+    results = run_suite(args, benches, engines, cmds)
+    if not results["benchmarks"]:
+        return 130
+    meta["elapsed"] = time.time() - started
+    try:
+        meta["loadavg_end"] = list(os.getloadavg())
+    except OSError:
+        pass
+    results["meta"] = meta
+    results["summary"] = compute_summary(results, engines, baseline)
+    write_reports(results, args.json, args.md, args.svg)
+    print_table(results)
+    log("wrote %s, %s, %s" % (os.path.relpath(args.json), os.path.relpath(args.md), os.path.relpath(args.svg)))
+    failed = any(st["status"] not in ("ok", "skipped", "missing")
+                 for per in results["summary"]["per_benchmark"].values() for st in per.values())
+    if results.get("interrupted"):
+        return 130
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
