@@ -599,22 +599,50 @@ def text_table(header, rows):
     return "\n".join([line(header), sep] + [line(r) for r in rows])
 
 
+def jit_speedup(per):
+    """luatrace -joff median / luatrace (JIT) median for one benchmark, or None."""
+    a, b = per.get("luatrace-joff"), per.get("luatrace")
+    if not a or not b or a["status"] != "ok" or b["status"] != "ok" or not a["stats"] or not b["stats"]:
+        return None
+    return a["stats"]["median"] / b["stats"]["median"]
+
+
+def has_jit_pair(engines):
+    return "luatrace-joff" in engines and "luatrace" in engines
+
+
 def summary_rows(results, engines, with_category=True):
     summ = results["summary"]
     rows = []
+    speedups = []
     for b in results["benchmarks"]:
         per = summ["per_benchmark"].get(b["name"], {})
         row = [b["name"]]
         if with_category:
             row += [b.get("category") or "", b["size"]]
         row += [cell(per.get(e), "time+ratio") for e in engines]
+        if has_jit_pair(engines):
+            sp = jit_speedup(per)
+            if sp:
+                speedups.append(sp)
+            row.append(fmt_ratio(sp))
         rows.append(row)
     geo = ["geometric mean"] + (["", ""] if with_category else [])
     for e in engines:
         g = summ["geomean"][e]
         geo.append("%s (%d)" % (fmt_ratio(g["geomean_ratio"]), g["count"]) if g["geomean_ratio"] else "–")
+    if has_jit_pair(engines):
+        g = geomean(speedups)
+        geo.append("%s (%d)" % (fmt_ratio(g), len(speedups)) if g else "–")
     rows.append(geo)
     return rows
+
+
+def summary_header(engines):
+    hdr = [ENGINE_LABEL[e] for e in engines]
+    if has_jit_pair(engines):
+        hdr.append("JIT speedup")
+    return hdr
 
 
 def render_markdown(results, svg_name):
@@ -707,8 +735,12 @@ def render_markdown(results, svg_name):
     L.append("")
     L.append("## Median time (ratio to %s)" % base)
     L.append("")
-    L.append(md_table(["benchmark", "category", "size"] + [ENGINE_LABEL[e] for e in engines],
+    L.append(md_table(["benchmark", "category", "size"] + summary_header(engines),
                       summary_rows(results, engines)))
+    if has_jit_pair(engines):
+        L.append("")
+        L.append("*JIT speedup* = median time of `luatrace -joff` ÷ median time of `luatrace` with the JIT on "
+                 "(above 1× the trace compiler pays off).")
     L.append("")
     L.append("## Spread (min – max over the runs, and interquartile range)")
     L.append("")
@@ -874,7 +906,7 @@ def write_reports(results, json_path, md_path, svg_path):
 
 def print_table(results):
     engines = results["meta"]["engines"]
-    hdr = ["benchmark"] + ["%s" % ENGINE_LABEL[e] for e in engines]
+    hdr = ["benchmark"] + summary_header(engines)
     rows = summary_rows(results, engines, with_category=False)
     print("Median wall time (ratio to %s), %d run(s) each:" % (results["summary"]["baseline"], results["meta"]["runs"]))
     print(text_table(hdr, rows))

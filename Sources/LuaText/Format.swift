@@ -54,32 +54,53 @@ private let maxFormat = 32
     return false
 }
 
-/// A parsed conversion: `form` is "%<span><spec>" exactly like lstrlib's buffer.
+/// A parsed conversion: the virtual bytes "%<span><conv>", i.e. lstrlib's `form`
+/// buffer, viewed in place (no allocation): span = fmt[lo..<hi].
 private struct Spec {
-    var form: [UInt8]  // '%', span bytes, spec byte
+    let fmt: UnsafeBufferPointer<UInt8>
+    let lo: Int
+    let hi: Int
+    let conv: UInt8
 
-    var spanCount: Int { form.count - 2 }
-    var hasModifiers: Bool { form.count > 2 }
+    /// Number of bytes of the form ('%' + span + conversion).
+    var count: Int { hi - lo + 2 }
+    var hasModifiers: Bool { hi > lo }
+
+    @inline(__always) subscript(k: Int) -> UInt8 {
+        if k == 0 { return UInt8(ascii: "%") }
+        let i = lo + k - 1
+        return i < hi ? fmt[i] : conv
+    }
+
+    var hasPrecision: Bool {
+        for i in lo..<hi where fmt[i] == UInt8(ascii: ".") { return true }
+        return false
+    }
 
     /// Form up to (excluding) the first NUL, as lua prints it with "%s".
     var printable: [UInt8] {
-        if let z = form.firstIndex(of: 0) { return Array(form[..<z]) }
-        return form
+        var r: [UInt8] = []
+        for k in 0..<count {
+            let c = self[k]
+            if c == 0 { break }
+            r.append(c)
+        }
+        return r
     }
 
     /// checkformat(): flags from `flags`, up to two width digits (not starting with
     /// '0'), optionally '.' and up to two precision digits, then the specifier.
     func check(_ flags: StaticString, precision: Bool) throws {
         var k = 1
-        while k < form.count && inSet(form[k], flags) { k += 1 }
-        if form[k] != UInt8(ascii: "0") {
-            if isDigit(form[k]) { k += 1; if isDigit(form[k]) { k += 1 } }
-            if form[k] == UInt8(ascii: ".") && precision {
+        while k < count && inSet(self[k], flags) { k += 1 }
+        if self[k] != UInt8(ascii: "0") {
+            if isDigit(self[k]) { k += 1; if isDigit(self[k]) { k += 1 } }
+            if self[k] == UInt8(ascii: ".") && precision {
                 k += 1
-                if isDigit(form[k]) { k += 1; if isDigit(form[k]) { k += 1 } }
+                if isDigit(self[k]) { k += 1; if isDigit(self[k]) { k += 1 } }
             }
         }
-        if !isAlpha(form[k]) {
+        if !isAlpha(self[k]) {
             var m = Array("invalid conversion specification: '".utf8)
             m.append(contentsOf: printable)
             m.append(UInt8(ascii: "'"))
@@ -87,37 +108,106 @@ private struct Spec {
         }
     }
 
-    /// Width, precision and '-' for conversions LuaText pads itself (%s, %p).
-    var padding: (left: Bool, width: Int, precision: Int?) {
-        // Valid (checked) form: '-' flags, width digits, ['.' precision digits], spec.
+    /// Flags, width and precision of a checked form.
+    var flags: FormatFlags {
+        var f = FormatFlags()
         var k = 1
-        var left = false
-        while form[k] == UInt8(ascii: "-") { left = true; k += 1 }
-        var width = 0
-        while k < form.count - 1 && isDigit(form[k]) { width = width * 10 + Int(form[k] &- 48); k += 1 }
-        var prec: Int? = nil
-        if k < form.count - 1 && form[k] == UInt8(ascii: ".") {
+        let last = count - 1
+        flagLoop: while k < last {
+            switch self[k] {
+            case UInt8(ascii: "-"): f.left = true
+            case UInt8(ascii: "+"): f.plus = true
+            case UInt8(ascii: " "): f.space = true
+            case UInt8(ascii: "#"): f.alt = true
+            case UInt8(ascii: "0"): f.zero = true
+            default: break flagLoop
+            }
+            k += 1
+        }
+        while k < last && isDigit(self[k]) { f.width = f.width * 10 + Int(self[k] &- 48); k += 1 }
+        if k < last && self[k] == UInt8(ascii: ".") {
             k += 1
             var p = 0
-            while k < form.count - 1 && isDigit(form[k]) { p = p * 10 + Int(form[k] &- 48); k += 1 }
-            prec = p
+            while k < last && isDigit(self[k]) { p = p * 10 + Int(self[k] &- 48); k += 1 }
+            f.precision = p
         }
-        return (left, width, prec)
+        return f
     }
 
     /// vsnprintf with this form, `lenMod` inserted before the specifier.
     func printf(_ lenMod: StaticString, _ arg: CArg, into out: inout [UInt8]) {
-        let total = form.count + lenMod.utf8CodeUnitCount + 1
+        let total = count + lenMod.utf8CodeUnitCount + 1
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: total) { tmp in
             let p = tmp.baseAddress!
             var k = 0
-            for b in form.dropLast() { p[k] = CChar(bitPattern: b); k += 1 }
+            for t in 0..<(count - 1) { p[k] = CChar(bitPattern: self[t]); k += 1 }
             let lm = lenMod.utf8Start
             for t in 0..<lenMod.utf8CodeUnitCount { p[k] = CChar(bitPattern: lm[t]); k += 1 }
-            p[k] = CChar(bitPattern: form[form.count - 1]); k += 1
+            p[k] = CChar(bitPattern: conv); k += 1
             p[k] = 0
             cFormat(p, arg, into: &out)
         }
+    }
+}
+
+/// printf flags of one conversion.
+private struct FormatFlags {
+    var left = false, plus = false, space = false, alt = false, zero = false
+    var width = 0
+    var precision: Int? = nil
+}
+
+@inline(__always) private func appendSpaces(_ n: Int, to out: inout [UInt8]) {
+    var k = n
+    while k > 0 { out.append(UInt8(ascii: " ")); k -= 1 }
+}
+
+/// C's %d %i %u %o %x %X (with "ll") for one 64-bit value, natively.
+private func appendInteger(_ v: Int64, conv: UInt8, _ f: FormatFlags, into out: inout [UInt8]) {
+    var u: UInt64
+    var sign: UInt8 = 0
+    var base: UInt64 = 10
+    switch conv {
+    case UInt8(ascii: "d"), UInt8(ascii: "i"):
+        u = v.magnitude
+        if v < 0 { sign = UInt8(ascii: "-") } else if f.plus { sign = UInt8(ascii: "+") } else if f.space { sign = UInt8(ascii: " ") }
+    case UInt8(ascii: "o"):
+        u = UInt64(bitPattern: v); base = 8
+    case UInt8(ascii: "x"), UInt8(ascii: "X"):
+        u = UInt64(bitPattern: v); base = 16
+    default:
+        u = UInt64(bitPattern: v)
+    }
+    let hexDigits: StaticString = conv == UInt8(ascii: "X") ? "0123456789ABCDEF" : "0123456789abcdef"
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { tmp in
+        let end = tmp.baseAddress! + 24
+        var p = end
+        let precision = f.precision ?? 1
+        if !(u == 0 && precision == 0) {
+            let hd = hexDigits.utf8Start
+            repeat {
+                p -= 1
+                p.pointee = hd[Int(u % base)]
+                u /= base
+            } while u != 0
+        }
+        let nd = end - p
+        var zeros = max(0, precision - nd)
+        if f.alt && conv == UInt8(ascii: "o") && zeros == 0 && (nd == 0 || p.pointee != UInt8(ascii: "0")) {
+            zeros = 1
+        }
+        var prefix = 0  // "0x"/"0X"
+        if f.alt && base == 16 && v != 0 { prefix = 2 }
+        let body = (sign != 0 ? 1 : 0) + prefix + zeros + nd
+        let pad = max(0, f.width - body)
+        let zeroPad = f.zero && !f.left && f.precision == nil
+        if !f.left && !zeroPad { appendSpaces(pad, to: &out) }
+        if sign != 0 { out.append(sign) }
+        if prefix != 0 { out.append(UInt8(ascii: "0")); out.append(conv) }
+        if zeroPad { zeros += pad }
+        while zeros > 0 { out.append(UInt8(ascii: "0")); zeros -= 1 }
+        out.append(contentsOf: UnsafeBufferPointer(start: p, count: nd))
+        if f.left { appendSpaces(pad, to: &out) }
     }
 }
 
@@ -189,29 +279,29 @@ package func luaFormat(_ fmt: UnsafeBufferPointer<UInt8>, argCount: Int,
             }
         }
 
-        var form: [UInt8] = [UInt8(ascii: "%")]
-        form.append(contentsOf: UnsafeBufferPointer(rebasing: fmt[i..<j]))
-        form.append(specByte)
-        let spec = Spec(form: form)
+        let spec = Spec(fmt: fmt, lo: i, hi: j, conv: specByte)
         i = j + 1
 
         switch specByte {
         case UInt8(ascii: "c"):
             try spec.check(flagsC, precision: false)
             let v = try fetch(argIndex, .integer).checkInteger(argIndex)
-            spec.printf("", .int(v), into: &out)
+            let f = spec.flags
+            if !f.left { appendSpaces(f.width - 1, to: &out) }
+            out.append(UInt8(truncatingIfNeeded: v))  // (int) then unsigned char
+            if f.left { appendSpaces(f.width - 1, to: &out) }
         case UInt8(ascii: "d"), UInt8(ascii: "i"):
             let v = try fetch(argIndex, .integer).checkInteger(argIndex)
             try spec.check(flagsI, precision: true)
-            spec.printf("ll", .int(v), into: &out)
+            appendInteger(v, conv: specByte, spec.flags, into: &out)
         case UInt8(ascii: "u"):
             let v = try fetch(argIndex, .integer).checkInteger(argIndex)
             try spec.check(flagsU, precision: true)
-            spec.printf("ll", .int(v), into: &out)
+            appendInteger(v, conv: specByte, spec.flags, into: &out)
         case UInt8(ascii: "o"), UInt8(ascii: "x"), UInt8(ascii: "X"):
             let v = try fetch(argIndex, .integer).checkInteger(argIndex)
             try spec.check(flagsX, precision: true)
-            spec.printf("ll", .int(v), into: &out)
+            appendInteger(v, conv: specByte, spec.flags, into: &out)
         case UInt8(ascii: "a"), UInt8(ascii: "A"):
             try spec.check(flagsF, precision: true)
             let v = try fetch(argIndex, .number).checkNumber(argIndex)
@@ -234,8 +324,8 @@ package func luaFormat(_ fmt: UnsafeBufferPointer<UInt8>, argCount: Int,
                 appendHex(UInt64(address), into: &t)
                 text = t
             }
-            let p = spec.padding
-            text.withUnsafeBufferPointer { pad($0, left: p.left, width: p.width, into: &out) }
+            let f = spec.flags
+            text.withUnsafeBufferPointer { pad($0, left: f.left, width: f.width, into: &out) }
         case UInt8(ascii: "q"):
             if spec.hasModifiers { throw LuaTextError("specifier '%q' cannot have modifiers") }
             let v = try fetch(argIndex, .literal)
@@ -247,10 +337,10 @@ package func luaFormat(_ fmt: UnsafeBufferPointer<UInt8>, argCount: Int,
             // (spec always has modifiers here: the plain case took the fast path)
             if s.contains(0) { throw LuaTextError("string contains zeros", argument: argIndex) }
             try spec.check(flagsC, precision: true)
-            if !spec.form.contains(UInt8(ascii: ".")) && s.count >= 100 {
+            if !spec.hasPrecision && s.count >= 100 {
                 out.append(contentsOf: s)  // no precision and too long: keep whole string
             } else {
-                let p = spec.padding
+                let p = spec.flags
                 s.withUnsafeBufferPointer { b in
                     let shown = p.precision.map { UnsafeBufferPointer(rebasing: b[..<min($0, b.count)]) } ?? b
                     pad(shown, left: p.left, width: p.width, into: &out)

@@ -257,6 +257,7 @@ extension VM {
     // MARK: traceback
 
     func traceback(message: String?, level: Int = 1, entryLevel: Bool = true) -> String {
+        let globalNames = globalFunctionNames()
         var out = ""
         if let m = message { out += m + "\n" }
         out += "stack traceback:"
@@ -273,7 +274,7 @@ extension VM {
             var line = "\n\t"
             if let p = frameProto(fi) {
                 line += "\(shortSource(p)):\(currentLine(frame: fi)):"
-                if let g = globalFunctionName(fv) {
+                if let g = globalFunctionName(fv, globalNames) {
                     line += " in function '\(g)'"
                 } else if p.pointee.linedefined == 0 {
                     line += " in main chunk"
@@ -284,7 +285,7 @@ extension VM {
                 }
             } else {
                 line += "[C]:"
-                if let g = globalFunctionName(fv) {
+                if let g = globalFunctionName(fv, globalNames) {
                     line += " in function '\(g)'"
                 } else if let (kind, nm) = functionName(frame: fi) {
                     line += kind == "global" ? " in function '\(nm)'" : " in \(kind) '\(nm)'"

@@ -297,6 +297,7 @@ extension Recorder {
     func recordForLoop(a: Int, pc: PC) throws {
         let step = try reg(a + 2)
         if type(step) == tInt {
+            if rt(a + 1).i == 0 { throw RecordAbort(reason: "loop left during recording") }
             let count = try reg(a + 1)
             guard type(count) == tInt else { throw nyi("for loop count type") }
             // continue while the unsigned count is non-zero
@@ -310,6 +311,10 @@ extension Recorder {
             guard type(idx0) == tNum && type(lim) == tNum && type(step) == tNum else { throw nyi("for loop types") }
             let idx = emit(.add, tNum, idx0, step)
             let positive = rt(a + 2).n > 0
+            let nextIdx = rt(a).n + rt(a + 2).n
+            if !(positive ? nextIdx <= rt(a + 1).n : rt(a + 1).n <= nextIdx) {
+                throw RecordAbort(reason: "loop left during recording")
+            }
             if ir.numConst(step) == nil {
                 guardIns(.gt, step, ir.knum(0), k: positive ? 0 : 1, pc: pc)
             }

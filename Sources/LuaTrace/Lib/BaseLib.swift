@@ -92,15 +92,15 @@ extension VM {
             ("dofile", { vm, a in try vm.luaDoFile(a) }),
             ("warn", { vm, a in try vm.luaWarn(a) }),
         ])
-        let ipairsIter = Value(native: newNative(id: registerNative("ipairs_iterator") { vm, a in
+        let ipairsIter = permanent(Value(native: newNative(id: registerNative("ipairs_iterator") { vm, a in
             let i = (try vm.checkInt(a, 2)) &+ 1
             let t = vm.arg(a, 1)
             let v = t.isTable ? vm.tableGetInt(t.table, i) : .nilValue
             let r = (v.isNil && !(t.isTable && t.table.pointee.metatable == nil)) ? try vm.index(t, Value(int: i)) : v
             if r.isNil { try vm.push(.nilValue); return 1 }
             try vm.push(Value(int: i)); try vm.push(r); return 2
-        }))
-        let nextFn = tableGetStr(g, newString("next"))
+        })))
+        let nextFn = permanent(tableGetStr(g, newString("next")))
         tableSetStr(g, newString("ipairs"), Value(native: newNative(id: registerNative("ipairs") { vm, a in
             try vm.checkAny(a, 1)
             try vm.push(ipairsIter); try vm.push(vm.arg(a, 1)); try vm.push(Value(int: 0)); return 3

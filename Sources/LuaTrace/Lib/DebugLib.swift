@@ -442,26 +442,35 @@ extension VM {
 }
 
 extension VM {
-    /// lua's pushglobalfuncname: "lib.name" of a function found in package.loaded (two levels
-    /// deep, "_G." dropped), used by tracebacks before any name from the calling code.
-    func globalFunctionName(_ f: Value) -> String? {
-        guard f.isFunction else { return nil }
+    /// lua's pushglobalfuncname for tracebacks: functions found in package.loaded (two levels
+    /// deep, depth first, first match wins) named "lib.name", with "_G." dropped. Built once per
+    /// traceback; look names up with globalFunctionName(_:_:).
+    func globalFunctionNames() -> [UnsafeMutableRawPointer: String] {
+        var names: [UnsafeMutableRawPointer: String] = [:]
         let lv = tableGetStr(registry, newString("_LOADED"))
-        guard lv.isTable else { return nil }
-        func search(_ t: TablePtr, _ depth: Int) -> [String]? {
-            var key = Value.nilValue
-            while let (k, v) = try? tableNext(t, key) {
-                key = k
-                guard k.isString else { continue }
-                if v.rawEquals(f) { return [LuaStr.string(k.str)] }
-                if depth > 1 && v.isTable, let rest = search(v.table, depth - 1) {
-                    return [LuaStr.string(k.str)] + rest
-                }
-            }
-            return nil
+        guard lv.isTable else { return names }
+        func add(_ v: Value, _ name: String) {
+            guard v.isFunction, let p = v.u.p, names[p] == nil else { return }
+            names[p] = name.hasPrefix("_G.") ? String(name.dropFirst(3)) : name
         }
-        guard let parts = search(lv.table, 2) else { return nil }
-        let name = parts.joined(separator: ".")
-        return name.hasPrefix("_G.") ? String(name.dropFirst(3)) : name
+        var key = Value.nilValue
+        while let (k, v) = try? tableNext(lv.table, key) {
+            key = k
+            guard k.isString else { continue }
+            let lib = LuaStr.string(k.str)
+            add(v, lib)
+            guard v.isTable else { continue }
+            var k2 = Value.nilValue
+            while let (kk, vv) = try? tableNext(v.table, k2) {
+                k2 = kk
+                if kk.isString { add(vv, lib + "." + LuaStr.string(kk.str)) }
+            }
+        }
+        return names
+    }
+
+    func globalFunctionName(_ f: Value, _ names: [UnsafeMutableRawPointer: String]) -> String? {
+        guard f.isFunction, let p = f.u.p else { return nil }
+        return names[p]
     }
 }

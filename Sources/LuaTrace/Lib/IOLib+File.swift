@@ -16,11 +16,14 @@ private let maxNumeralLength = 200
     cIsDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)
 }
 
-/// "%.14g" (LUA_NUMBER_FMT) of a float, as io.write prints floats.
+/// "%.14g" (LUA_NUMBER_FMT) of a float, as io.write prints floats: tostring's text without
+/// the ".0" it appends to integral values (a "%g" result itself never ends in ".0").
 func formatNumberG14(_ d: Double) -> [UInt8] {
-    var buf = [CChar](repeating: 0, count: 64)
-    let n = withVaList([d]) { vsnprintf(&buf, 64, "%.14g", $0) }
-    return buf[0..<Int(max(0, min(n, 63)))].map { UInt8(bitPattern: $0) }
+    var b = formatFloat(d)
+    if b.count >= 2 && b[b.count - 1] == UInt8(ascii: "0") && b[b.count - 2] == UInt8(ascii: ".") {
+        b.removeLast(2)
+    }
+    return b
 }
 
 extension VM {

@@ -5,8 +5,9 @@
 // - A file handle is a userdata whose payload is a LuaFile (a C FILE* and how to close it)
 //   and whose metatable is the shared FILE* metatable (also registry["FILE*"]).
 // - io.stdout does not write through a FILE*: its output goes to the VM's OutputBuffer
-//   (`vm.stdout`), the same buffer print uses, so output order is preserved. Anything that
-//   lets other writers reach the terminal (stderr, popen, os.exit, os.execute) flushes it first.
+//   (`vm.stdout`), the same buffer print uses, so output order is preserved. Writes to
+//   io.stderr, reads from io.stdin and os.exit flush it first; like lua, popen and os.execute
+//   do not (a child's output may overtake buffered output, as with C stdio).
 // - Every io native and file method carries one upvalue: the io state table, whose array part
 //   holds [1] the default input, [2] the default output, [3] the FILE* metatable.
 // - Lua-level __gc is never called, but the collector closes unreachable open handles through
@@ -40,20 +41,25 @@ struct LuaFile {
     var vbuf: Int32
 }
 
-/// The C standard streams, opened once on their descriptors (separate from Glibc's globals).
+/// The C library's standard streams (the FILE*s behind C's stdin/stdout/stderr, shared with
+/// Swift's readLine), found by symbol because Swift 6 rejects the C globals as unsafe shared
+/// state; if that fails, fresh streams on descriptors 0-2.
 private struct StdStreams: @unchecked Sendable {
     let stdin: CFile?
     let stdout: CFile?
     let stderr: CFile?
 }
 
-private let stdStreams: StdStreams = {
-    let i = fdopen(0, "r")
-    let o = fdopen(1, "w")
-    let e = fdopen(2, "w")
-    if let e = e { setvbuf(e, nil, _IONBF, 0) }
-    return StdStreams(stdin: i, stdout: o, stderr: e)
-}()
+private func cStandardStream(_ name: String, fd: Int32, mode: String) -> CFile? {
+    if let sym = dlsym(nil, name), let f = sym.assumingMemoryBound(to: CFile?.self).pointee { return f }
+    let f = fdopen(fd, mode)
+    if fd == 2, let f = f { setvbuf(f, nil, _IONBF, 0) }
+    return f
+}
+
+private let stdStreams = StdStreams(stdin: cStandardStream("stdin", fd: 0, mode: "r"),
+                                    stdout: cStandardStream("stdout", fd: 1, mode: "w"),
+                                    stderr: cStandardStream("stderr", fd: 2, mode: "w"))
 
 extension VM {
     func openIO() {
@@ -112,7 +118,7 @@ extension VM {
         registerWithUpvalue(io, lib: "io", up, [
             ("open", { vm, a in try vm.ioOpen(a) }),
             ("close", { vm, a in
-                if a.count == 0 || vm.arg(a, 1).isNil {
+                if a.count == 0 {
                     let out = vm.ioDefault(2)
                     _ = try vm.openFileOf(out)
                     return try vm.closeFile(out.userdata)

@@ -147,6 +147,14 @@ extension VM {
         }
     }
 
+    /// Keeps a value alive for the VM's lifetime (internal objects that Swift closures capture,
+    /// such as the iterator functions that pairs/ipairs/utf8.codes return).
+    @discardableResult
+    func permanent(_ v: Value) -> Value {
+        hostRoots.append(v)
+        return v
+    }
+
     func setGlobal(_ name: String, _ v: Value) {
         tableSetStr(globals, newString(name), v)
     }

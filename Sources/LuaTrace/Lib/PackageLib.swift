@@ -195,7 +195,7 @@ extension VM {
             if let data = readFile(fname) {
                 loaded = loadChunk(skipFirstLineIfComment(data), chunkName: "@" + fname)
             } else {
-                loaded = .failure(LoadFailure(message: "cannot open \(fname)"))
+                loaded = .failure(LoadFailure(message: "cannot open \(fname): \(String(cString: strerror(errno)))"))
             }
             switch loaded {
             case .success(let f):

@@ -59,12 +59,12 @@ extension VM {
                 } catch let e as LuaTextError { throw vm.textError(e) }
                 try vm.push(r.map { Value(int: $0) } ?? .nilValue); return 1 }),
         ])
-        let strictIter = Value(native: newNative(id: registerNative("utf8.codes_iterator") { vm, a in
+        let strictIter = permanent(Value(native: newNative(id: registerNative("utf8.codes_iterator") { vm, a in
             try vm.utf8CodesStep(a, lax: false)
-        }))
-        let laxIter = Value(native: newNative(id: registerNative("utf8.codes_iterator") { vm, a in
+        })))
+        let laxIter = permanent(Value(native: newNative(id: registerNative("utf8.codes_iterator") { vm, a in
             try vm.utf8CodesStep(a, lax: true)
-        }))
+        })))
         tableSetStr(u, newString("codes"), Value(native: newNative(id: registerNative("utf8.codes") { vm, a in
             let lax = vm.arg(a, 2).isTruthy
             let s = try vm.checkString(a, 1)

@@ -60,7 +60,7 @@ extension VM {
         sweep()
         weakTables.removeAll(keepingCapacity: true)
         ephemerons.removeAll(keepingCapacity: true)
-        gcThreshold = max(totalBytes * 2, 1 << 20)
+        gcThreshold = gcStress ? 0 : max(totalBytes * 2, 1 << 20)
     }
 
     // MARK: marking

@@ -67,6 +67,8 @@ final class VM {
     var totalBytes: Int = 0
     var gcThreshold: Int = 1 << 20
     var gcRunning = true
+    /// Debug aid (LUATRACE_GCSTRESS=1): collect at every safe point, to expose missing roots.
+    let gcStress = getenv("LUATRACE_GCSTRESS") != nil
     var gcInProgress = false
     var grayStack: [GCPtr] = []
     var weakTables: [TablePtr] = []

@@ -2,15 +2,19 @@
 -- hooks (stored), registry, uservalues. The script's own name is shown as "SCRIPT".
 
 local src = debug.getinfo(1, "S").short_src
+local fullsrc = debug.getinfo(1, "S").source:sub(2)
 
-local function clean(s)
-  s = tostring(s)
-  local i, j = s:find(src, 1, true)
+local function replace(s, what)
+  local i, j = s:find(what, 1, true)
   while i do
     s = s:sub(1, i - 1) .. "SCRIPT" .. s:sub(j + 1)
-    i, j = s:find(src, 1, true)
+    i, j = s:find(what, 1, true)
   end
   return s
+end
+
+local function clean(s)
+  return replace(replace(tostring(s), fullsrc), src)
 end
 
 local function perr(f, ...)

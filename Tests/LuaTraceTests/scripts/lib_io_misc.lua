@@ -52,6 +52,8 @@ print(io.stdout:close())
 print(io.stderr:close())
 print(io.stdin:close())
 print(io.type(io.stdout), io.type(io.stderr), io.type(io.stdin))
+perr(function() return io.close(nil) end)
+perr(function() return io.close({}) end)
 io.write("stdout still works\n")
 
 print("-- tmpfile")
