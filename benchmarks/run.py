@@ -971,7 +971,7 @@ def parse_args(argv):
     ap.add_argument("--lua54", default="lua5.4", help="lua5.4 executable (default: lua5.4 on PATH)")
     ap.add_argument("--luajit", default="luajit", help="luajit executable (default: luajit on PATH)")
     ap.add_argument("--baseline", default="lua5.4", help="engine the ratios are relative to (default lua5.4)")
-    ap.add_argument("--timeout", type=float, default=300.0, help="seconds before a run is killed (default 300)")
+    ap.add_argument("--timeout", type=float, default=120.0, help="seconds before a run is killed (default 120)")
     ap.add_argument("--json", default=None, help="results JSON path (default benchmarks/results.json)")
     ap.add_argument("--md", default=None, help="Markdown report path (default docs/benchmarks.md)")
     ap.add_argument("--svg", default=None, help="SVG chart path (default docs/benchmarks.svg)")

@@ -355,8 +355,13 @@ struct Matcher {
             if i != 0 { throw LuaTextError(Array("invalid capture index %\(i + 1)".utf8)) }
             return .range(s, e)
         }
+        if capLen[i] == capUnfinished { throw LuaTextError("unfinished capture") }
+        return finishedCapture(i)
+    }
+
+    /// Capture `i` < level, known not to be unfinished.
+    @inline(__always) func finishedCapture(_ i: Int) -> Capture {
         let l = capLen[i]
-        if l == capUnfinished { throw LuaTextError("unfinished capture") }
         if l == capPosition { return .position(capStart[i]) }
         return .range(capStart[i], capStart[i] + l)
     }
@@ -364,12 +369,13 @@ struct Matcher {
     /// push_captures: all captures, or the whole match when there are none and
     /// `wholeIfNone`.
     func captures(_ s: Int, _ e: Int, wholeIfNone: Bool) throws(LuaTextError) -> [Capture] {
-        let n = (level == 0 && wholeIfNone) ? 1 : level
-        if n == 0 { return [] }
-        var out: [Capture] = []
-        out.reserveCapacity(n)
-        for i in 0..<n { out.append(try capture(i, s, e)) }
-        return out
+        if level == 0 { return wholeIfNone ? [.range(s, e)] : [] }
+        let n = level
+        for i in 0..<n where capLen[i] == capUnfinished { throw LuaTextError("unfinished capture") }
+        return [Capture](unsafeUninitializedCapacity: n) { buf, count in
+            for i in 0..<n { buf.initializeElement(at: i, to: finishedCapture(i)) }
+            count = n
+        }
     }
 }
 

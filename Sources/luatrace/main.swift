@@ -108,6 +108,7 @@ while i < argv.count {
             if parts.count == 2, let n = Int(parts[1]) {
                 switch parts[0] {
                 case "hotloop": jit.hotloop = max(1, n)
+                case "hotexit": jit.hotexit = max(1, n)
                 case "maxtrace": jit.maxtrace = n
                 case "maxrecord": jit.maxrecord = n
                 default: eprint("\(progName): unknown JIT parameter '\(parts[0])'"); exit(1)

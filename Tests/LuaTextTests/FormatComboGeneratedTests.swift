@@ -461,7 +461,8 @@ final class FormatComboGeneratedTests: XCTestCase {
     }
     private func ok(_ f: [UInt8], _ a: TextArg, _ expect: [UInt8], file: StaticString = #filePath, line: UInt = #line) {
         do {
-            XCTAssertEqual(show(try luaFormat(f, [a])), show(expect), file: file, line: line)
+            let r = try luaFormat(f, [a])
+            XCTAssertEqual(show(r), show(expect), file: file, line: line)
         } catch {
             XCTFail("unexpected error \(error)", file: file, line: line)
         }

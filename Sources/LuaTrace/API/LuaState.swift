@@ -67,6 +67,8 @@ public struct JITOptions {
     public var verbose = false
     public var dump = false
     public var hotloop = 56
+    /// Exits taken this many times get a side branch recorded (LuaJIT's hotexit).
+    public var hotexit = 10
     public var maxtrace = 1000
     public var maxrecord = 4000
     public var stats = false

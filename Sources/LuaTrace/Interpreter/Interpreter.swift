@@ -320,7 +320,7 @@ extension VM {
                 pc += i.sJ
                 if !recording {
                     ci.pointee.savedpc = pc
-                    try jitEnter(backedge: pc - i.sJ - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
+                    recording = try jitEnter(backedge: pc - i.sJ - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
                     ciIdx = Int(th.pointee.nci) - 1
                     ci = th.pointee.ci + ciIdx
                     cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
@@ -564,7 +564,7 @@ extension VM {
                         if i.op == .jforloop {
                             if !recording {
                                 ci.pointee.savedpc = pc
-                                try jitEnter(backedge: pc + i.bx - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
+                                recording = try jitEnter(backedge: pc + i.bx - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
                                 ciIdx = Int(th.pointee.nci) - 1
                                 ci = th.pointee.ci + ciIdx
                                 cl = th.pointee.stack[Int(ci.pointee.func)].lclosure

@@ -27,11 +27,25 @@ struct CEmitter {
     /// variable when the header value is dead by the time the new value is computed, so the
     /// back-edge needs no copy (tcc keeps every variable in memory; copies cost).
     private var varOf: [IRRef: IRRef] = [:]
-    private var coalescedSlots = Set<Int>()
+    private var coalesced = Set<PathSlot>()
 
     init(trace: Trace) {
         self.trace = trace
         computeCoalescing()
+    }
+
+    /// Every path's loop end: the root's, then each side branch's (nil = leaves through an exit).
+    private var paths: [(end: Int, loopEnd: [(slot: Int, ref: IRRef)], stable: Bool, endSnap: Int32)] {
+        var p = [(end: trace.rootEnd, loopEnd: trace.loopEnd, stable: trace.typeStable, endSnap: trace.loopEndSnapshot)]
+        for b in trace.branches { p.append((end: b.end, loopEnd: b.loopEnd, stable: b.typeStable, endSnap: b.loopEndSnapshot)) }
+        return p
+    }
+
+    /// Header slots some path changes (exits must write them back).
+    private var changedSlots: Set<Int> {
+        var s = Set<Int>()
+        for p in paths { for (slot, _) in p.loopEnd { s.insert(slot) } }
+        return s
     }
 
     private mutating func computeCoalescing() {
@@ -40,7 +54,7 @@ struct CEmitter {
         var lastUse = [Int](repeating: -1, count: n)
         func use(_ r: IRRef, _ at: Int) { if r >= 0 && Int(r) < n { lastUse[Int(r)] = max(lastUse[Int(r)], at) } }
         let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
-        let changed = Set(trace.loopEnd.map { $0.slot })
+        let changed = changedSlots
         for (idx, i) in ins.enumerated() {
             use(i.a, idx); use(i.b, idx); use(i.c, idx)
             if i.snap >= 0 {
@@ -50,24 +64,27 @@ struct CEmitter {
                 for slot in changed where !inSnap.contains(slot) { if let h = headerOf[slot] { use(h, idx) } }
             }
         }
-        // values read by the back-edge copies (or the loop-end exit) are used at the very end
-        for (_, e) in trace.loopEnd { use(e, n) }
-        if trace.loopEndSnapshot >= 0 {
-            for (_, r) in trace.snapshots[Int(trace.loopEndSnapshot)].slots { use(r, n) }
+        // values read by each path's back-edge copies (or its loop-end exit) are used at its end
+        for p in paths {
+            for (_, e) in p.loopEnd { use(e, p.end) }
+            if p.endSnap >= 0 { for (_, r) in trace.snapshots[Int(p.endSnap)].slots { use(r, p.end) } }
         }
-        guard trace.typeStable else { return }
         var taken = Set<IRRef>()
-        for (slot, e) in trace.loopEnd {
-            guard let h = headerOf[slot], ins[Int(e)].op != .sload, !ins[Int(e)].op.isConstant,
-                  ins[Int(e)].type == ins[Int(h)].type, !taken.contains(e) else { continue }
-            // the header value must be dead once e is computed (its own operand use is fine)
-            if lastUse[Int(h)] <= Int(e) {
-                varOf[e] = h
-                taken.insert(e)
-                coalescedSlots.insert(slot)
+        for (pi, p) in paths.enumerated() where p.stable {
+            for (slot, e) in p.loopEnd {
+                guard let h = headerOf[slot], ins[Int(e)].op != .sload, !ins[Int(e)].op.isConstant,
+                      ins[Int(e)].type == ins[Int(h)].type, !taken.contains(e) else { continue }
+                // the header value must be dead once e is computed (its own operand use is fine)
+                if lastUse[Int(h)] <= Int(e) {
+                    varOf[e] = h
+                    taken.insert(e)
+                    coalesced.insert(PathSlot(path: pi, slot: slot))
+                }
             }
         }
     }
+
+    private struct PathSlot: Hashable { let path: Int; let slot: Int }
 
     private func name(_ r: IRRef) -> String { "v\(varOf[r] ?? r)" }
 
@@ -117,6 +134,10 @@ struct CEmitter {
     private func exitLabel(_ snap: Int32) -> String { "x\(snap + 1)" }
 
     private mutating func guardFail(_ cond: String, _ snap: Int32) {
+        if let b = trace.branchOfSnap[snap] {
+            body += "  if (\(cond)) goto b\(b + 1);\n"
+            return
+        }
         usedExits.insert(snap)
         body += "  if (\(cond)) goto \(exitLabel(snap));\n"
     }
@@ -153,39 +174,23 @@ struct CEmitter {
             prologue += "  if (base[\(slot)].tt != \(t)) return 0;\n"
             if CEmitter.cType(t) != nil { prologue += "  v\(ref) = base[\(slot)].u.\(CEmitter.field(t));\n" }
         }
-        for (idx, ins) in ir.ins.enumerated() {
-            emitIns(IRRef(idx), ins)
-        }
-        // loop back-edge
-        var tail = ""
-        if trace.typeStable {
-            let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
-            var temps = ""
-            var direct = ""
-            var fromTemps = ""
-            for (slot, end) in trace.loopEnd where !coalescedSlots.contains(slot) {
-                guard let h = headerOf[slot], let ct = CEmitter.cType(ir.type(h)) else { continue }
-                if ir[end].op == .sload {
-                    temps += "  { \(ct) t\(h) = \(v(end));\n"
-                    fromTemps += "  v\(h) = t\(h); }\n"
-                } else {
-                    direct += "  v\(h) = \(v(end));\n"
-                }
-            }
-            tail = temps + direct + fromTemps + "  goto loop;\n"
-        } else {
-            usedExits.insert(trace.loopEndSnapshot)
-            tail = "  goto \(exitLabel(trace.loopEndSnapshot));\n"
+        let allPaths = paths
+        for idx in 0..<trace.rootEnd { emitIns(IRRef(idx), ir.ins[idx]) }
+        body += tail(path: 0, allPaths[0])
+        for (bi, b) in trace.branches.enumerated() {
+            body += "b\(bi + 1):\n"
+            for idx in b.start..<b.end { emitIns(IRRef(idx), ir.ins[idx]) }
+            body += tail(path: bi + 1, allPaths[bi + 1])
         }
         // exits
         var exits = ""
-        let changedHeaders = trace.loopEnd
+        let changedHeaders = changedSlots.sorted()
         let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
         for snapIdx in usedExits.sorted() {
             let snap = trace.snapshots[Int(snapIdx)]
             exits += "\(exitLabel(snapIdx)):\n"
             let inSnap = Set(snap.slots.map { $0.slot })
-            for (slot, _) in changedHeaders where !inSnap.contains(slot) {
+            for slot in changedHeaders where !inSnap.contains(slot) {
                 if let h = headerOf[slot] { exits += "  \(store("base[\(slot)]", h))\n" }
             }
             for (slot, ref) in snap.slots {
@@ -196,9 +201,31 @@ struct CEmitter {
         return """
         int64_t \(name)(LTValue *base, LTJitCtx *ctx) {
         \(decls)\(prologue)loop:
-        \(body)\(tail)\(exits)}
+        \(body)\(exits)}
 
         """
+    }
+
+    /// The back-edge of one path: update the loop-carried header variables (as a parallel
+    /// assignment) and jump to the loop, or leave through the path's loop-end exit.
+    private mutating func tail(path pi: Int, _ p: (end: Int, loopEnd: [(slot: Int, ref: IRRef)], stable: Bool, endSnap: Int32)) -> String {
+        guard p.stable else {
+            usedExits.insert(p.endSnap)
+            return "  goto \(exitLabel(p.endSnap));\n"
+        }
+        let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
+        var temps = "", direct = "", fromTemps = ""
+        for (slot, end) in p.loopEnd where !coalesced.contains(PathSlot(path: pi, slot: slot)) {
+            guard let h = headerOf[slot], let ct = CEmitter.cType(ir.type(h)) else { continue }
+            if ir[end].op == .sload {
+                temps += "  \(ct) t\(h) = \(v(end));\n"
+                fromTemps += "  v\(h) = t\(h);\n"
+            } else {
+                direct += "  v\(h) = \(v(end));\n"
+            }
+        }
+        if temps.isEmpty { return direct + "  goto loop;\n" }
+        return "  {\n" + temps + direct + fromTemps + "  }\n  goto loop;\n"
     }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
@@ -212,6 +239,8 @@ struct CEmitter {
             break
         case .uref:
             body += set("(void *)lt_lcl_upvals((LTLClosure *)\(a))[\(i.k)]")
+        case .fproto:
+            body += set("(void *)((LTLClosure *)\(a))->p")
         case .upeq:
             guardFail("((LTUpVal *)\(a))->v != base + \(i.k)", i.snap)
         case .uload:

@@ -23,6 +23,7 @@ enum IROp: String, CaseIterable {
     // slots and upvalues
     case sload    = "K G value of slot K at the loop header, type-checked at trace entry"
     case uref     = "A K pointer to upvalue object K of closure A"
+    case fproto   = "A prototype of Lua closure A"
     case upeq     = "A K G guard upvalue object A is open on slot K of the trace's frames"
     case uload    = "A G value of upvalue object A (*A->v), type-checked"
     case ustore   = "AB *A->v = B"
@@ -128,6 +129,13 @@ struct IRBuffer {
         let r = emit(IRIns(op: op, type: type, k: k))
         constIndex[key] = r
         return r
+    }
+
+    /// Drops instructions from `n` on (an aborted side branch), with their constants.
+    mutating func truncate(to n: Int) {
+        guard n < ins.count else { return }
+        ins.removeSubrange(n...)
+        constIndex = constIndex.filter { Int($0.value) < n }
     }
 
     mutating func kint(_ v: Int64) -> IRRef { constant(.kint, UInt8(LT_TINT), v) }

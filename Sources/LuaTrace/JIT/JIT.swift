@@ -87,7 +87,7 @@ extension VM {
             case .recording: return true
             case .closed:
                 jit.recorder = nil
-                finishTrace(rec.trace)
+                if rec.branch != nil { finishBranch(rec) } else { finishTrace(rec.trace) }
                 return false
             case .aborted:
                 jitAbort("aborted")
@@ -107,6 +107,12 @@ extension VM {
         guard let rec = jit.recorder else { return }
         jit.recorder = nil
         let tr = rec.trace
+        if let b = rec.branch {
+            rec.rollback()
+            tr.branchFailures[b.snap, default: 0] += 1
+            jitLog("[TRACE --- \(tr.number) exit \(b.snap + 1) -- side branch aborted: \(reason)]")
+            return
+        }
         jit.nAborted += 1
         let key = UnsafeRawPointer(tr.backedgePC)
         let n = (jit.aborts[key] ?? 0) + 1
@@ -145,6 +151,35 @@ extension VM {
         }
     }
 
+    /// A side branch closed: recompile the whole trace tree with it.
+    func finishBranch(_ rec: Recorder) {
+        let tr = rec.trace
+        var em = CEmitter(trace: tr)
+        let source = em.generate(name: "trace_\(tr.number)")
+        var t0 = timespec(), t1 = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t0)
+        let result = jit.backend.compile(source, name: "trace_\(tr.number)")
+        clock_gettime(CLOCK_MONOTONIC, &t1)
+        let secs = Double(t1.tv_sec - t0.tv_sec) + Double(t1.tv_nsec - t0.tv_nsec) / 1e9
+        let snap = rec.branch!.snap
+        switch result {
+        case .failure(let e):
+            tr.branches.removeLast()
+            tr.branchOfSnap[snap] = nil
+            rec.rollback()
+            tr.branchFailures[snap, default: 0] += 10
+            jitLog("[TRACE --- \(tr.number) exit \(snap + 1) -- libtcc error: \(e.message)]")
+        case .success(let fn):
+            tr.cSource = source
+            tr.compileSeconds = secs
+            tr.function = fn
+            jit.compileTimes.append(secs)
+            tr.exitCounts += Array(repeating: 0, count: max(0, tr.snapshots.count + 1 - tr.exitCounts.count))
+            jitLog("[TRACE \(String(tr.number).leftPadSpaces(3)) \(location(tr.proto, tr.startPC)) side branch from exit \(snap + 1)]")
+            if jitOptions.dump { dumpTrace(tr) }
+        }
+    }
+
     private func jitAbortCompile(_ tr: Trace, _ msg: String) {
         jit.nAborted += 1
         let key = UnsafeRawPointer(tr.backedgePC)
@@ -171,8 +206,9 @@ extension VM {
 
     /// Runs the trace installed on the back-edge at `backedge` (the interpreter has already
     /// taken the back-edge) and reconstructs the interpreter state at its exit.
+    /// Returns true when a side-branch recording was started at the exit.
     @inline(never)
-    func jitEnter(backedge: PC, proto: ProtoPtr, base: StackPtr, ciIdx: Int) throws {
+    func jitEnter(backedge: PC, proto: ProtoPtr, base: StackPtr, ciIdx: Int) throws -> Bool {
         let th = L!
         let idx = backedge - UnsafePointer(proto.pointee.code!)
         let number = Int(bitPattern: proto.pointee.traces[idx])
@@ -189,7 +225,7 @@ extension VM {
         let ci = th.pointee.ci + ciIdx
         if exitNo == 0 {
             ci.pointee.savedpc = tr.startPC
-            return
+            return false
         }
         let snap = tr.snapshots[exitNo - 1]
         if snap.frames.isEmpty {
@@ -198,7 +234,7 @@ extension VM {
             ci.pointee.savedpc = snap.frames[0].callPC + 1
             for (j, f) in snap.frames.enumerated() {
                 let funcIdx = baseIdx + f.funcSlot
-                let maxs = Int(f.closure.pointee.p.pointee.maxstacksize)
+                let maxs = Int(f.proto.pointee.maxstacksize)
                 try ensureStack(th, funcIdx + 1 + maxs)
                 let ni = try pushFrame(th)
                 let resume = j + 1 < snap.frames.count ? snap.frames[j + 1].callPC + 1 : snap.pc
@@ -207,6 +243,18 @@ extension VM {
             }
         }
         th.pointee.top = th.pointee.ci[Int(th.pointee.nci) - 1].top
+        // a hot exit gets a side branch recorded from here to the loop's end
+        let snapIdx = Int32(exitNo - 1)
+        if tr.exitCounts[exitNo] >= jitOptions.hotexit && snap.frames.isEmpty && jit.recorder == nil
+            && tr.branchOfSnap[snapIdx] == nil && tr.branchFailures[snapIdx, default: 0] < 3
+            && tr.branches.count < 16 && tr.cSource.utf8.count < 150_000 && snapIdx != tr.loopEndSnapshot {
+            let cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+            jit.recorder = Recorder(vm: self, trace: tr, branchFrom: snapIdx, thread: th, frameIndex: ciIdx,
+                                    baseIdx: baseIdx, closure: cl, maxRecord: jitOptions.maxrecord)
+            if jitOptions.verbose { jitLog("[TRACE --- \(tr.number) exit \(exitNo) -- start side branch]") }
+            return true
+        }
+        return false
     }
 
     // MARK: -jdump and statistics

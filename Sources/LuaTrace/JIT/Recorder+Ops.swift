@@ -16,7 +16,8 @@ extension Recorder {
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
     func recordInstruction(_ pc: PC) throws {
-        let i = pc.pointee
+        // the trace's own back-edge may already be patched to its J-variant
+        let i = pc == trace.backedgePC ? trace.originalBackedge : pc.pointee
         let a = i.a
         let p = frame.proto
         let kst = p.pointee.k!
@@ -338,12 +339,10 @@ extension Recorder {
         return nil
     }
 
-    /// IR for the upvalue object (a constant for inlined closures, loaded for the start frame).
+    /// IR for the upvalue object, loaded from the running closure (traces specialise on
+    /// prototypes, not closure identity, so closures made at run time share a trace).
     func upvalueRef(_ idx: Int) -> IRRef {
-        if frames.count == 1 {
-            return emit(.uref, tPtr, frame.closureRef, k: Int64(idx))
-        }
-        return kgc(UnsafeMutableRawPointer(upvalueObject(idx)), UInt8(LT_TUPVAL))
+        emit(.uref, tPtr, frame.closureRef, k: Int64(idx))
     }
 
     func upvalueGet(_ idx: Int, pc: PC) throws -> IRRef {

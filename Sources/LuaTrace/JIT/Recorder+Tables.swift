@@ -122,14 +122,15 @@ extension Recorder {
         if fv.tt == UInt64(LT_TLCL) {
             let cl = fv.lclosure
             let p = cl.pointee.p!
-            guardIdentity(fref, fv.ptr, type: UInt8(LT_TLCL), pc: pc)
+            if type(fref) != UInt8(LT_TLCL) { throw nyi("callee type") }
+            // specialise on the prototype: any closure of it runs this code
+            guardIns(.peq, emit(.fproto, tPtr, fref), kgc(UnsafeMutableRawPointer(p), UInt8(LT_TPROTO)), pc: pc)
             if p.pointee.isvararg != 0 { throw nyi("call of a vararg function") }
             let newBase = frame.base + a + 1
             let np = Int(p.pointee.numparams)
             if nargs < np { for j in nargs..<np { try setSlot(newBase + j, ir.kpri(tNil)) } }
-            let cref = kgc(fv.ptr, UInt8(LT_TLCL))
             frames.append(Frame(base: newBase, closure: cl, proto: p, callPC: pc, nresults: c - 1,
-                                funcSlot: frame.base + a, closureRef: cref))
+                                funcSlot: frame.base + a, closureRef: fref))
             trace.maxSlot = max(trace.maxSlot, newBase + Int(p.pointee.maxstacksize))
             if newBase + Int(p.pointee.maxstacksize) >= slots.count { throw RecordAbort(reason: "frame too deep") }
             return UnsafePointer(p.pointee.code)

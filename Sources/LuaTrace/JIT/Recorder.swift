@@ -43,6 +43,9 @@ final class Recorder {
     var recordedCount = 0
     let maxRecord: Int
     var closed = false
+    /// Side-branch recording: the snapshot whose exit it replaces, and what to roll back to.
+    var branch: Branch? = nil
+    private var undo = (ir: 0, snapshots: 0, headers: 0, consts: 0)
 
     init(vm: VM, trace: Trace, thread: ThreadPtr, frameIndex: Int, baseIdx: Int, closure: LClosurePtr, maxRecord: Int) {
         self.vm = vm
@@ -59,6 +62,37 @@ final class Recorder {
         let cref = sload(-1, type: UInt8(LT_TLCL))
         frames[0].closureRef = cref
         trace.maxSlot = Int(p.pointee.maxstacksize)
+    }
+
+    /// Starts recording a side branch of `trace` at the exit of snapshot `snapIdx` (the
+    /// interpreter has just restored that exit's state).
+    init(vm: VM, trace: Trace, branchFrom snapIdx: Int32, thread: ThreadPtr, frameIndex: Int, baseIdx: Int,
+         closure: LClosurePtr, maxRecord: Int) {
+        self.vm = vm
+        self.trace = trace
+        self.thread = thread
+        self.startFrameIndex = frameIndex
+        self.startBaseIdx = baseIdx
+        let snap = trace.snapshots[Int(snapIdx)]
+        self.expectedPC = snap.pc
+        self.maxRecord = maxRecord
+        let p = closure.pointee.p!
+        let cref = trace.headerSlots.first(where: { $0.slot == -1 })!.ref
+        frames = [Frame(base: 0, closure: closure, proto: p, callPC: nil, nresults: 0, funcSlot: -1, closureRef: cref)]
+        slots = Array(repeating: nil, count: 256 + Int(p.pointee.maxstacksize))
+        for (s, h) in trace.headerSlots where s >= 0 && s < slots.count { slots[s] = h }
+        for (s, r) in snap.slots where s < slots.count { slots[s] = r }
+        undo = (trace.ir.ins.count, trace.snapshots.count, trace.headerSlots.count, trace.gcConstants.count)
+        branch = Branch(snap: snapIdx, start: trace.ir.ins.count)
+    }
+
+    /// Rolls the trace back to its state before this (aborted) side branch.
+    func rollback() {
+        guard branch != nil else { return }
+        trace.ir.truncate(to: undo.ir)
+        trace.snapshots.removeSubrange(undo.snapshots...)
+        trace.headerSlots.removeSubrange(undo.headers...)
+        trace.gcConstants.removeSubrange(undo.consts...)
     }
 
     // MARK: slots
@@ -112,7 +146,7 @@ final class Recorder {
         }
         var inl: [InlineFrame] = []
         for f in frames.dropFirst() {
-            inl.append(InlineFrame(funcSlot: f.funcSlot, closure: f.closure, callPC: f.callPC!, nresults: f.nresults))
+            inl.append(InlineFrame(funcSlot: f.funcSlot, proto: f.proto, callPC: f.callPC!, nresults: f.nresults))
         }
         trace.snapshots.append(Snapshot(pc: pc, frames: inl, slots: entries))
         return Int32(trace.snapshots.count - 1)
@@ -176,12 +210,15 @@ final class Recorder {
             throw RecordAbort(reason: "trace too long")
         }
         if frames.count > 16 { throw RecordAbort(reason: "inline depth exceeded") }
-        if vm.jitOptions.dump { trace.recordedBytecode.append(vm.describeInstruction(frame.proto, pc, depth: frames.count - 1)) }
+        if vm.jitOptions.dump {
+            trace.recordedBytecode.append((branch != nil ? "[side] " : "") + vm.describeInstruction(frame.proto, pc, depth: frames.count - 1))
+        }
         try recordInstruction(pc)
         return .recording
     }
 
-    /// The loop is closed: decide the header slots and the loop-carried values.
+    /// The loop is closed: decide the header slots and the loop-carried values (of the root
+    /// trace, or of the side branch being recorded).
     func closeLoop() throws {
         let p = frames[0].proto
         let nactive = vm.activeLocals(p, pc: Int(trace.startPC - UnsafePointer(p.pointee.code)))
@@ -194,14 +231,28 @@ final class Recorder {
                 trace.headerSlots.append((slot: s, ref: sl))
             }
         }
+        var loopEnd: [(slot: Int, ref: IRRef)] = []
+        var stable = true
         for (s, h) in trace.headerSlots where s >= 0 {
             if let r = slots[s], r != h {
-                trace.loopEnd.append((slot: s, ref: r))
-                if type(r) != type(h) { trace.typeStable = false }
+                loopEnd.append((slot: s, ref: r))
+                if type(r) != type(h) { stable = false }
             }
         }
-        if !trace.typeStable {
-            trace.loopEndSnapshot = snapshot(pc: trace.startPC)
+        let endSnap = stable ? Int32(-1) : snapshot(pc: trace.startPC)
+        if var b = branch {
+            b.end = trace.ir.ins.count
+            b.loopEnd = loopEnd
+            b.typeStable = stable
+            b.loopEndSnapshot = endSnap
+            trace.branchOfSnap[b.snap] = trace.branches.count
+            trace.branches.append(b)
+            branch = b
+        } else {
+            trace.loopEnd = loopEnd
+            trace.typeStable = stable
+            trace.loopEndSnapshot = endSnap
+            trace.rootEnd = trace.ir.ins.count
         }
         closed = true
     }

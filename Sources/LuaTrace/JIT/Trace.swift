@@ -17,7 +17,7 @@ import CLuaRuntime
 
 struct InlineFrame {
     var funcSlot: Int               // slot of the closure, relative to the start frame's base
-    var closure: LClosurePtr
+    var proto: ProtoPtr              // the callee's prototype (its closure sits in funcSlot)
     var callPC: PC                  // the CALL instruction in the caller
     var nresults: Int               // results the caller wants (-1 = all)
 }
@@ -26,6 +26,17 @@ struct Snapshot {
     var pc: PC
     var frames: [InlineFrame]
     var slots: [(slot: Int, ref: IRRef)]
+}
+
+/// A side branch of a trace tree: recorded from a hot exit of the trace to the loop's end,
+/// compiled into the same C function (the guard jumps to it instead of exiting).
+struct Branch {
+    var snap: Int32                 // the snapshot (guard) it replaces
+    var start = 0                   // IR instructions of the branch: start ..< end
+    var end = 0
+    var loopEnd: [(slot: Int, ref: IRRef)] = []
+    var typeStable = true
+    var loopEndSnapshot: Int32 = -1
 }
 
 final class Trace {
@@ -45,6 +56,13 @@ final class Trace {
     /// False when a header slot changes type over an iteration: the loop end exits instead.
     var typeStable = true
     var loopEndSnapshot: Int32 = -1
+    /// IR instructions of the root (the recorded iteration): 0 ..< rootEnd.
+    var rootEnd = 0
+    var branches: [Branch] = []
+    /// Snapshot -> index of the branch that replaces its exit.
+    var branchOfSnap: [Int32: Int] = [:]
+    /// Exits whose branch recording failed (not retried beyond a few attempts).
+    var branchFailures: [Int32: Int] = [:]
     var cSource = ""
     var function: LTTraceFn? = nil
     var exitCounts: [Int] = []

@@ -157,7 +157,7 @@ extension VM {
                 default:
                     throw LuaError.runtime(vm, "wrong number of arguments")
                 }
-                if low > up { throw vm.argError(a.count == 1 ? 1 : 1, "interval is empty") }
+                if low > up { throw vm.argError(1, "interval is empty") }
                 let p = rng.project(rv, UInt64(bitPattern: up) &- UInt64(bitPattern: low))
                 try vm.push(Value(int: Int64(bitPattern: p &+ UInt64(bitPattern: low)))); return 1 }),
             ("randomseed", { vm, a in
