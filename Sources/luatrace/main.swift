@@ -84,6 +84,9 @@ while i < argv.count {
     case "-jv": jit.verbose = true
     case "-jdump": jit.dump = true
     case "-jstats": jit.stats = true
+    case "--list-ops":
+        out(InstructionTables.markdown)
+        exit(0)
     case "-bl":
         i += 1
         if i >= argv.count { usage(a) }
