@@ -119,6 +119,7 @@ package enum Op: String, CaseIterable, Sendable {
     // Installed by the JIT in place of a loop's back-edge once a trace exists for the loop.
     case jforloop   = "iABx FORLOOP whose loop has a compiled trace: when the loop continues, run the trace"
     case jloop      = "isJ backward JMP whose loop has a compiled trace: pc += sJ, then run the trace"
+    case jtforloop  = "iABx TFORLOOP whose loop has a compiled trace: when the loop continues, run the trace"
 
     /// Opcode number (the case index). Enum cases without payload are stored as their index.
     @inlinable @inline(__always) package var number: UInt8 { unsafeBitCast(self, to: UInt8.self) }

@@ -619,11 +619,31 @@ extension VM {
                 th.pointee.top = ci.pointee.top
                 checkGC()
                 base = th.pointee.stack + Int(ci.pointee.func) + 1
-            case .tforloop:
+            case .tforloop, .jtforloop:
                 let v = base[a + 4]
                 if !v.isNil {
                     base[a + 2] = v
                     pc -= i.bx
+                    if jitOn {
+                        if i.op == .jtforloop {
+                            if !recording {
+                                ci.pointee.savedpc = pc
+                                recording = try jitEnter(backedge: pc + i.bx - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
+                                ciIdx = Int(th.pointee.nci) - 1
+                                ci = th.pointee.ci + ciIdx
+                                cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+                                k = UnsafePointer(cl.pointee.p.pointee.k!)
+                                pc = ci.pointee.savedpc!
+                                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                            }
+                        } else {
+                            let h = VM.hotIndex(pc)
+                            hot[h] &-= 1
+                            if hot[h] == 0 {
+                                recording = jitHotLoop(backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl)
+                            }
+                        }
+                    }
                 }
 
             case .setlist:

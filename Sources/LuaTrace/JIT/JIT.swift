@@ -74,7 +74,7 @@ extension VM {
         let tr = Trace(number: j.traces.count + 1, proto: cl.pointee.p, startPC: target, backedgePC: backedge)
         j.recorder = Recorder(vm: self, trace: tr, thread: th, frameIndex: ciIdx, baseIdx: base - th.pointee.stack,
                               closure: cl, maxRecord: jitOptions.maxrecord)
-        if jitOptions.verbose { jitLog("[TRACE --- \(location(cl.pointee.p, target)) -- start recording]") }
+
         return true
     }
 
@@ -200,7 +200,12 @@ extension VM {
         let idx = tr.backedgePC - UnsafePointer(p.pointee.code!)
         p.pointee.traces[idx] = UnsafeMutableRawPointer(bitPattern: tr.number)
         let ins = tr.originalBackedge
-        let newOp: Op = ins.op == .forloop ? .jforloop : .jloop
+        let newOp: Op
+        switch ins.op {
+        case .forloop: newOp = .jforloop
+        case .tforloop: newOp = .jtforloop
+        default: newOp = .jloop
+        }
         p.pointee.code[idx] = (ins & ~0x7F) | UInt32(newOp.number)
     }
 
@@ -251,7 +256,7 @@ extension VM {
             let cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
             jit.recorder = Recorder(vm: self, trace: tr, branchFrom: snapIdx, thread: th, frameIndex: ciIdx,
                                     baseIdx: baseIdx, closure: cl, maxRecord: jitOptions.maxrecord)
-            if jitOptions.verbose { jitLog("[TRACE --- \(tr.number) exit \(exitNo) -- start side branch]") }
+
             return true
         }
         return false

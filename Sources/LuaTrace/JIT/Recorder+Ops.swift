@@ -166,12 +166,18 @@ extension Recorder {
             next = pc + 1 - i.bx
         case .close:
             guardNoOpenUpvalues(level: frame.base + a, pc: pc)
-        case .jforloop, .jloop:
+        case .jforloop, .jloop, .jtforloop:
             throw RecordAbort(reason: "inner loop has a trace")
         case .forprep, .tforprep:
             throw RecordAbort(reason: "inner loop")
-        case .tforcall, .tforloop:
-            throw nyi("generic for")
+        case .tforcall:
+            try recordIteratorCall(a: a, c: i.c, pc: pc)
+        case .tforloop:
+            guard pc == trace.backedgePC && frames.count == 1 else { throw RecordAbort(reason: "inner loop") }
+            let ctl = try reg(a + 4)
+            if type(ctl) == tNil { throw RecordAbort(reason: "loop left during recording") }
+            try setReg(a + 2, ctl)
+            next = pc + 1 - i.bx
         case .varargprep, .vararg:
             throw nyi("varargs")
         case .extraarg:
@@ -183,6 +189,25 @@ extension Recorder {
     }
 
     func isFalsyType(_ t: UInt8) -> Bool { t == tNil || t == UInt8(LT_TFALSE) }
+
+    /// TFORCALL of a generic for: only the ipairs iterator is recorded (an array walk).
+    func recordIteratorCall(a: Int, c: Int, pc: PC) throws {
+        let f = try reg(a), fv = rt(a)
+        guard fv.tt == UInt64(LT_TNATIVE), vm.nativeNames[Int(fv.native.pointee.fnid)] == "ipairs_iterator" else {
+            throw nyi("generic for with this iterator")
+        }
+        guardIdentity(f, fv.ptr, type: UInt8(LT_TNATIVE), pc: pc)
+        let t = try reg(a + 1), tv = rt(a + 1)
+        let ctl = try reg(a + 2), cv = rt(a + 2)
+        guard type(t) == tTab, tv.isTable, type(ctl) == tInt else { throw nyi("ipairs over a \(typeName(t))") }
+        let idx = try arith(.add, ctl, ir.kint(1), pc: pc)
+        let key = Value(int: cv.i &+ 1)
+        let (v, vv) = try rawGet(t, tv.table, keyRef: idx, key: key, pc: pc)
+        if vv.isNil { throw RecordAbort(reason: "loop left during recording") }
+        try setReg(a + 4, idx)
+        if c >= 2 { try setReg(a + 5, v) }
+        if c > 2 { for j in 2..<c { try setReg(a + 4 + j, ir.kpri(tNil)) } }
+    }
 
     func typeName(_ r: IRRef) -> String { LTValue.typeNames[Int(type(r))] }
 
