@@ -1,7 +1,7 @@
 -- bintrees: allocate, walk and discard many perfect binary trees.
 -- Exercises: table allocation (two-slot array tables) and garbage collection,
 -- recursion over a tree, short-lived vs long-lived objects.
--- Usage: bintrees.lua [maxDepth]   (default maxDepth = 14; the depth sweep runs twice)
+-- Usage: bintrees.lua [maxDepth]   (default maxDepth = 14)
 local maxDepth = tonumber(arg and arg[1]) or 14
 local minDepth = 4
 if maxDepth < minDepth + 2 then maxDepth = minDepth + 2 end
@@ -31,19 +31,15 @@ end
 
 local longLived = make(maxDepth)
 local total = 0
-local rounds = 2
-for round = 1, rounds do
-  for depth = minDepth, maxDepth, 2 do
-    local iterations = pow2(maxDepth - depth + minDepth)
-    local nodes = 0
-    for _ = 1, iterations do
-      nodes = nodes + count(make(depth))
-    end
-    total = total + nodes
-    if round == rounds then
-      print(string.format("%d trees of depth %d: %d nodes", iterations, depth, nodes))
-    end
+for depth = minDepth, maxDepth, 2 do
+  -- 1.5 * 2^(maxDepth - depth + minDepth) trees, so every depth allocates about as many nodes
+  local iterations = pow2(maxDepth - depth + minDepth - 1) * 3
+  local nodes = 0
+  for _ = 1, iterations do
+    nodes = nodes + count(make(depth))
   end
+  total = total + nodes
+  print(string.format("%d trees of depth %d: %d nodes", iterations, depth, nodes))
 end
 print(string.format("long lived tree of depth %d: %d nodes", maxDepth, count(longLived)))
 print(string.format("checksum = %d", total))

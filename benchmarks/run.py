@@ -864,8 +864,10 @@ def render_svg(results):
                 continue
             r = st.get("ratio")
             if st.get("status") != "ok" or not r:
-                S.append('<text x="%.1f" y="%d" fill="#c00" font-size="9">%s: failed</text>'
-                         % (x_of(1.0) + 4, by + 9, svg_escape(ENGINE_LABEL[e])))
+                why = {"timeout": "timed out", "wrong-output": "wrong output", "error": "error/crash"}.get(
+                    st.get("status"), "failed")
+                S.append('<text x="%.1f" y="%d" fill="#c00" font-size="9">%s: FAILED (%s)</text>'
+                         % (x_of(1.0) + 4, by + 9, svg_escape(ENGINE_LABEL[e]), why))
                 continue
             x0, x1 = sorted((x_of(1.0), x_of(r)))
             S.append('<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="%s"><title>%s %s: %s</title></rect>'

@@ -175,7 +175,7 @@ class ReportTests(unittest.TestCase):
         texts = "".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
         self.assertIn("alpha", texts)
         self.assertIn("geometric mean", texts)
-        self.assertIn("failed", texts)
+        self.assertIn("FAILED (wrong output)", texts)
         rects = [e for e in root.iter() if e.tag.endswith("rect")]
         self.assertGreater(len(rects), 4)
 

@@ -6,7 +6,8 @@
 # Usage: scripts/test.sh [extra `swift test` arguments, e.g. --filter ScriptTests]
 # Environment:
 #   LUATRACE_SCRATCH            build folder (default: SwiftPM's .build)
-#   LUATRACE_SCRIPT_TIMEOUT     per-script, per-mode time limit in seconds (default 300)
+#   LUATRACE_SCRIPT_TIMEOUT     per-script, per-mode time limit in seconds (default 60)
+#   LUATRACE_SCRIPT_BUDGET      time limit of the whole script suite in seconds (default 900)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

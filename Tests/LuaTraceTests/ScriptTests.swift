@@ -23,11 +23,28 @@ enum ScriptHarness {
         return names.filter { $0.hasSuffix(".lua") }.sorted()
     }()
 
-    /// Per-script wall-clock limit for one run (seconds); override with LUATRACE_SCRIPT_TIMEOUT.
+    /// Wall-clock limit for one run of one script in one mode (seconds); override with
+    /// LUATRACE_SCRIPT_TIMEOUT. The whole suite normally takes well under a minute.
     static let timeout: Double = {
         if let s = ProcessInfo.processInfo.environment["LUATRACE_SCRIPT_TIMEOUT"], let v = Double(s) { return v }
-        return 300
+        return 60
     }()
+
+    /// Total wall-clock budget of the in-process script runs (seconds), so that a JIT that
+    /// hangs in many scripts cannot stall CI for hours; cases past the budget fail as "not run".
+    /// Override with LUATRACE_SCRIPT_BUDGET.
+    static let budget: Double = {
+        if let s = ProcessInfo.processInfo.environment["LUATRACE_SCRIPT_BUDGET"], let v = Double(s) { return v }
+        return 900
+    }()
+
+    final class BudgetClock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var used = 0.0
+        func add(_ seconds: Double) { lock.lock(); used += seconds; lock.unlock() }
+        var remaining: Double { lock.lock(); defer { lock.unlock() }; return ScriptHarness.budget - used }
+    }
+    static let budgetClock = BudgetClock()
 
     /// The full path of an executable found on PATH, if any.
     static func onPath(_ name: String) -> String? {
@@ -144,7 +161,7 @@ enum ScriptHarness {
     /// current directory, on a dedicated thread with a known stack size, within `timeout` seconds.
     /// Changes the process's current directory: call it only in an isolated process (exit test)
     /// or from serialized tests.
-    static func runInProcess(_ name: String, mode: JITMode) -> InProcessResult {
+    static func runInProcess(_ name: String, mode: JITMode, timeout: Double = ScriptHarness.timeout) -> InProcessResult {
         let fm = FileManager.default
         let savedDirectory = fm.currentDirectoryPath
         _ = fm.changeCurrentDirectoryPath(scriptsFolder.path)
@@ -243,14 +260,14 @@ struct ScriptTests {
 
     /// Runs one script in one mode and compares with the expected file; returns a failure
     /// description or nil.
-    static func check(_ name: String, _ mode: JITMode) -> String? {
+    static func check(_ name: String, _ mode: JITMode, timeout: Double = ScriptHarness.timeout) -> String? {
         let expected: [UInt8]
         do { expected = try ScriptHarness.expectedOutput(for: name) } catch {
             return "cannot read \(name.dropLast(4)).expected: \(error)"
         }
-        let result = ScriptHarness.runInProcess(name, mode: mode)
+        let result = ScriptHarness.runInProcess(name, mode: mode, timeout: timeout)
         if result.timedOut {
-            return "\(name) [\(mode.rawValue)] did not finish within \(ScriptHarness.timeout) s"
+            return "\(name) [\(mode.rawValue)] did not finish within \(Int(timeout)) s"
         }
         if result.output == expected { return nil }
         return """
@@ -261,15 +278,26 @@ struct ScriptTests {
 
     @Test("script output matches .expected", arguments: ScriptHarness.scriptNames, JITMode.allCases)
     func script(_ name: String, mode: JITMode) async throws {
+        let remaining = ScriptHarness.budgetClock.remaining
+        if remaining <= 0 {
+            Issue.record("""
+            \(name) [\(mode.rawValue)] not run: the script suite's time budget of \(Int(ScriptHarness.budget)) s \
+            is used up (see the time-outs above; LUATRACE_SCRIPT_BUDGET changes it)
+            """)
+            return
+        }
+        let limit = min(ScriptHarness.timeout, remaining)
+        let started = Date()
+        defer { ScriptHarness.budgetClock.add(Date().timeIntervalSince(started)) }
         if Self.inTestProcess {
-            if let failure = Self.check(name, mode) { Issue.record(Comment(rawValue: failure)) }
+            if let failure = Self.check(name, mode, timeout: limit) { Issue.record(Comment(rawValue: failure)) }
             return
         }
         // The child always exits 0 after reporting a mismatch on its stdout (behind a marker), so
         // that the parent gets the details; a crash shows up as a failed exit condition (signal).
         let result = await #expect(processExitsWith: .success, observing: [\.standardOutputContent],
-                                   "\(name) [\(mode.rawValue)] crashed or exited") { [name, mode] in
-            if let failure = ScriptTests.check(name, mode) {
+                                   "\(name) [\(mode.rawValue)] crashed or exited") { [name, mode, limit] in
+            if let failure = ScriptTests.check(name, mode, timeout: limit) {
                 FileHandle.standardOutput.write(Data((ScriptTests.failureMarker + failure).utf8))
             }
             // _exit: a timed-out worker thread may still be running

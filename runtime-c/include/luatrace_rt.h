@@ -166,6 +166,8 @@ typedef struct LTUserdata {
 #define LT_CIST_HOOKED   32
 #define LT_CIST_CLSRET   64  /* closing tbc variables while returning */
 #define LT_CIST_FIN      128
+#define LT_CIST_FINISHOP 256  /* metamethod called by an instruction; a resume after a yield
+                                 inside it finishes that instruction (lua's luaV_finishOp) */
 
 typedef struct LTCallInfo {
     int64_t func;               /* stack index of the function slot */

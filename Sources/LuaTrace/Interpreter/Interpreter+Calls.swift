@@ -70,7 +70,8 @@ extension VM {
     func finishReturn(_ th: ThreadPtr, ciIdx: Int, first: Int, count: Int, closeK: Bool, cArg: Int, entry: Int) throws -> Bool {
         var ci = th.pointee.ci + ciIdx
         if closeK {
-            try closeFrom(level: Int(ci.pointee.func) + 1, error: nil)
+            // a yield in a __close handler re-executes the RETURN with `count` results (finishOp)
+            try closeFrom(level: Int(ci.pointee.func) + 1, error: nil, extra: Int32(count))
             ci = th.pointee.ci + ciIdx
         }
         var fn = Int(ci.pointee.func)
@@ -143,12 +144,12 @@ extension VM {
     }
 
     /// Calls the native function at funcIdx and leaves its results at funcIdx.
-    func callNative(_ th: ThreadPtr, funcIdx: Int, nargs: Int, nresults: Int, status: Int32 = 0) throws {
+    func callNative(_ th: ThreadPtr, funcIdx: Int, nargs: Int, nresults: Int, status: Int32 = 0, extra: Int32 = 0) throws {
         let nat = th.pointee.stack[funcIdx].native
         try ensureStack(th, funcIdx + 1 + nargs + 20)
         let fi = try pushFrame(th)
         th.pointee.ci[fi] = LTCallInfo(func: Int64(funcIdx), top: Int64(funcIdx + 1 + nargs + 20), savedpc: nil,
-                                       nresults: Int32(nresults), callstatus: status, nextraargs: 0, extra: 0)
+                                       nresults: Int32(nresults), callstatus: status, nextraargs: 0, extra: extra)
         th.pointee.top = Int64(funcIdx + 1 + nargs)
         let n = try natives[Int(nat.pointee.fnid)](self, Args(base: funcIdx + 1, count: nargs))
         let t = L!       // natives never leave a different thread running
@@ -276,8 +277,11 @@ extension VM {
     /// or above stack `level` with the error. Returns the (possibly replaced) error value.
     func unwindTo(_ th: ThreadPtr, frames: Int, level: Int, error: Value) -> Value {
         var err = error
-        // tbc handlers run with the frames gone but the stack still in place
+        // tbc handlers run with the frames gone but the stack still in place; they cannot yield
+        // (this Swift code cannot be resumed)
         th.pointee.nci = Int64(frames)
+        th.pointee.nny += 1
+        defer { th.pointee.nny -= 1 }
         while true {
             do {
                 try closeFrom(level: level, error: err)
@@ -380,6 +384,52 @@ extension VM {
         th.pointee.top = Int64(top)
         try call(funcIdx: fi, nresults: 1)
         let r = L.pointee.stack[fi]
+        L.pointee.top = savedTop
+        return r
+    }
+
+    /// Calls metamethod `h` (with 2 or 3 arguments) for the instruction the running Lua frame is
+    /// executing, and returns its first result (nil when nresults == 0).
+    ///
+    /// On a coroutine, when nothing non-yieldable is in the way (the running frame is a Lua frame
+    /// and thread.nny == 0), the call is yieldable, like lua's luaT_callTMres: the callee's frame
+    /// is marked FINISHOP and its `extra` records what the interrupted instruction still needs
+    /// (see finishOp). If the metamethod yields, the Swift frames unwind to resume while the
+    /// coroutine's frames stay; the next resume runs the metamethod to completion and then
+    /// finishes the instruction. Everywhere else (library code, the main thread) it is a plain
+    /// non-yieldable re-entry, as before.
+    func callTM(_ h: Value, _ a: Value, _ b: Value, _ c: Value? = nil, nresults: Int = 1, extra: Int32 = 0) throws -> Value {
+        let th = L!
+        let nci = Int(th.pointee.nci)
+        let cur = th.pointee.ci + (nci - 1)
+        let fi = max(Int(th.pointee.top), Int(cur.pointee.top))
+        try ensureStack(th, fi + 5)
+        let st = th.pointee.stack!
+        st[fi] = h; st[fi + 1] = a; st[fi + 2] = b
+        var nargs = 2
+        if let c = c { st[fi + 3] = c; nargs = 3 }
+        let savedTop = th.pointee.top
+        th.pointee.top = Int64(fi + 1 + nargs)
+        if th != mainThread && th.pointee.nny == 0 && cur.pointee.callstatus & LT_CIST_LUA != 0
+            && (h.tt == UInt64(LT_TLCL) || h.tt == UInt64(LT_TNATIVE)) {
+            nativeDepth += 1
+            defer { nativeDepth -= 1 }
+            if nativeDepth >= VM.maxNativeDepth {
+                if nativeDepth >= VM.maxNativeDepth + 10 { throw LuaError.plain(self, "error in error handling") }
+                throw LuaError.runtime(self, "C stack overflow")
+            }
+            if h.tt == UInt64(LT_TLCL) {
+                try pushLuaFrame(th, funcIdx: fi, nargs: nargs, nresults: nresults,
+                                 status: LT_CIST_LUA | LT_CIST_FRESH | LT_CIST_FINISHOP)
+                th.pointee.ci[nci].extra = extra
+                try execute(entry: nci)
+            } else {
+                try callNative(th, funcIdx: fi, nargs: nargs, nresults: nresults, status: LT_CIST_FINISHOP, extra: extra)
+            }
+        } else {
+            try call(funcIdx: fi, nresults: nresults)
+        }
+        let r = nresults > 0 ? L.pointee.stack[fi] : .nilValue
         L.pointee.top = savedTop
         return r
     }

@@ -128,7 +128,7 @@ extension VM {
             if op == .mod { throw LuaError.runtime(self, "attempt to perform 'n%0'") }
             if op == .idiv { throw LuaError.runtime(self, "attempt to divide by zero") }
             // bitwise on a float without integer representation: metamethods still get a chance
-            if let h = tm(x, op.tm) ?? tm(y, op.tm) { return try call1(h, x, y) }
+            if let h = tm(x, op.tm) ?? tm(y, op.tm) { return try callTM(h, x, y) }
             if x.isNumber && y.isNumber {
                 let bad = (nx.isInt || Arith.floatToIntExact(nx.n) != nil) ? ib : ia
                 throw LuaError.runtime(self, "number\(varInfoText(bad)) has no integer representation")
@@ -136,14 +136,14 @@ extension VM {
             let (bv, bi) = !x.isNumber ? (x, ia) : (y, ib)
             throw typeError(bv, "perform bitwise operation on", bi)
         }
-        if !x.isString, let h = tm(x, op.tm) { return try call1(h, x, y) }
+        if !x.isString, let h = tm(x, op.tm) { return try callTM(h, x, y) }
         if !op.isBitwise && (x.isString || y.isString) {
             // lua5.4's string arithmetic metamethods
-            if !y.isString, let h = tm(y, op.tm) { return try call1(h, x, y) }
+            if !y.isString, let h = tm(y, op.tm) { return try callTM(h, x, y) }
             let name = String(op.tm.eventName.dropFirst(2))
             throw LuaError.runtime(self, "attempt to \(name) a '\(objTypeName(x))' with a '\(objTypeName(y))'")
         }
-        if let h = tm(y, op.tm) { return try call1(h, x, y) }
+        if let h = tm(y, op.tm) { return try callTM(h, x, y) }
         if op.isBitwise {
             if x.isNumber && y.isNumber { throw LuaError.runtime(self, "number has no integer representation") }
             let (bv, bi) = !x.isNumber ? (x, ia) : (y, ib)
@@ -172,7 +172,7 @@ extension VM {
                 }
                 h = hh
             }
-            if h.isFunction { return try call1(h, t, key) }
+            if h.isFunction { return try callTM(h, t, key) }
             t = h
             first = false
         }
@@ -198,16 +198,7 @@ extension VM {
                 h = hh
             }
             if h.isFunction {
-                let th = L!
-                var fi = Int(th.pointee.top)
-                if th.pointee.nci > 0 { fi = max(fi, Int(th.pointee.ci[Int(th.pointee.nci) - 1].top)) }
-                try ensureStack(th, fi + 5)
-                let st = th.pointee.stack!
-                st[fi] = h; st[fi + 1] = t; st[fi + 2] = key; st[fi + 3] = v
-                let saved = th.pointee.top
-                th.pointee.top = Int64(fi + 4)
-                try call(funcIdx: fi, nresults: 0)
-                L.pointee.top = saved
+                _ = try callTM(h, t, key, v, nresults: 0)
                 return
             }
             t = h
@@ -242,7 +233,7 @@ extension VM {
 
     @inline(never)
     func lengthSlow(_ x: Value, info: VarInfo) throws -> Value {
-        if let h = tm(x, .len) { return try call1(h, x, x) }
+        if let h = tm(x, .len) { return try callTM(h, x, x) }
         if x.isString { return Value(int: x.str.pointee.len) }
         if x.isTable { return Value(int: tableLength(x.table)) }
         throw typeError(x, "get length of", info)
@@ -264,7 +255,7 @@ extension VM {
         var h = tm(x, .eq)
         if h == nil { h = tm(y, .eq) }
         guard let hh = h else { return false }
-        return try call1(hh, x, y).isTruthy
+        return try callTM(hh, x, y).isTruthy
     }
 
     func lessThanSlow(_ x: Value, _ y: Value) throws -> Bool {
@@ -273,7 +264,7 @@ extension VM {
         var h = tm(x, .lt)
         if h == nil { h = tm(y, .lt) }
         guard let hh = h else { throw compareError(x, y) }
-        return try call1(hh, x, y).isTruthy
+        return try callTM(hh, x, y).isTruthy
     }
 
     func lessEqualSlow(_ x: Value, _ y: Value) throws -> Bool {
@@ -281,12 +272,12 @@ extension VM {
         if x.isString && y.isString { return LuaStr.compare(x.str, y.str) <= 0 }
         var h = tm(x, .le)
         if h == nil { h = tm(y, .le) }
-        if let hh = h { return try call1(hh, x, y).isTruthy }
+        if let hh = h { return try callTM(hh, x, y).isTruthy }
         // LUA_COMPAT_LT_LE (enabled in the reference lua5.4 build): a <= b is not (b < a)
         var lt = tm(y, .lt)
         if lt == nil { lt = tm(x, .lt) }
         guard let l = lt else { throw compareError(x, y) }
-        return try !call1(l, y, x).isTruthy
+        return try !callTM(l, y, x, extra: 1).isTruthy   // finishOp negates too
     }
 
     static func numLess(_ x: Value, _ y: Value) -> Bool {
@@ -346,7 +337,8 @@ extension VM {
                     let bad = th.pointee.stack[badIdx]
                     throw typeError(bad, "concatenate", regBase.map { .register(badIdx - $0) } ?? .none)
                 }
-                let r = try call1(h, x, y)
+                // extra = operands left: a resume after a yield continues from there (finishOp)
+                let r = try callTM(h, x, y, extra: Int32(n))
                 L.pointee.stack[top - 2] = r
                 n -= 1
             }
@@ -378,7 +370,8 @@ extension VM {
     }
 
     /// Closes upvalues and calls __close for tbc variables at or above `level`, innermost first.
-    func closeFrom(level: Int, error: Value?) throws {
+    /// `extra` is passed to a yieldable __close call (finishOp: the result count of a RETURN).
+    func closeFrom(level: Int, error: Value?, extra: Int32 = 0) throws {
         let th = L!
         closeUpvalues(th, level: level)
         let key = UnsafeMutableRawPointer(th)
@@ -386,7 +379,7 @@ extension VM {
             tbcLists[key]!.removeLast()
             let v = th.pointee.stack[last]
             guard let h = tm(v, .close) else { continue }
-            _ = try call1(h, v, error ?? .nilValue)
+            _ = try callTM(h, v, error ?? .nilValue, nresults: 0, extra: extra)
         }
     }
 

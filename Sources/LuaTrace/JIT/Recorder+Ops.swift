@@ -19,6 +19,9 @@ extension Recorder {
         // the trace's own back-edge may already be patched to its J-variant
         let i = pc == trace.backedgePC ? trace.originalBackedge : pc.pointee
         let a = i.a
+        // a top set by the previous instruction is only valid for this one
+        pendingTop = topSlot
+        topSlot = nil
         let p = frame.proto
         let kst = p.pointee.k!
         var next = pc + 1

@@ -116,9 +116,13 @@ extension Recorder {
     func recordCall(_ pc: PC, a: Int, b: Int, c: Int) throws -> PC {
         let fref = try reg(a)
         let fv = rt(a)
-        if b == 0 { throw nyi("call with a variable number of arguments") }
-        if c == 0 { throw nyi("call keeping all results") }
-        let nargs = b - 1
+        // B == 0: the arguments run to the top left by the previous call (known while recording)
+        var nargs = b - 1
+        if b == 0 {
+            guard let top = pendingTop else { throw nyi("call with a variable number of arguments") }
+            nargs = top - (frame.base + a + 1)
+            if nargs < 0 { throw nyi("call with a variable number of arguments") }
+        }
         if fv.tt == UInt64(LT_TLCL) {
             let cl = fv.lclosure
             let p = cl.pointee.p!
@@ -144,6 +148,7 @@ extension Recorder {
             let r = try recordBuiltin(name, args, vals, pc: pc)
             try setReg(a, r)
             if c - 1 > 1 { for j in 1..<(c - 1) { try setReg(a + j, ir.kpri(tNil)) } }
+            if c == 0 { topSlot = frame.base + a + 1 }      // exactly one result
             return pc + 1
         }
         throw nyi("call of a \(fv.typeName) value")
@@ -156,8 +161,13 @@ extension Recorder {
         for j in 0..<n { vals.append(try reg(a + j)) }
         frames.removeLast()
         let wanted = f.nresults
-        if wanted < 0 { throw nyi("variable results") }
-        for j in 0..<wanted { try setSlot(f.funcSlot + j, j < n ? vals[j] : ir.kpri(tNil)) }
+        if wanted < 0 {
+            // the caller keeps all results: their number is known here
+            for j in 0..<n { try setSlot(f.funcSlot + j, vals[j]) }
+            topSlot = f.funcSlot + n
+        } else {
+            for j in 0..<wanted { try setSlot(f.funcSlot + j, j < n ? vals[j] : ir.kpri(tNil)) }
+        }
         return f.callPC! + 1
     }
 

@@ -43,6 +43,9 @@ final class Recorder {
     var recordedCount = 0
     let maxRecord: Int
     var closed = false
+    /// After a call keeping all its results: the slot just past them (the interpreter's top).
+    var topSlot: Int? = nil
+    var pendingTop: Int? = nil
     /// Side-branch recording: the snapshot whose exit it replaces, and what to roll back to.
     var branch: Branch? = nil
     private var undo = (ir: 0, snapshots: 0, headers: 0, consts: 0)

@@ -102,3 +102,9 @@ E(math.random, -5)
 E(math.randomseed, 1.5)
 E(math.randomseed, {})
 print(math.random(3.0) <= 3, math.random("2") <= 2)
+
+-- NaN signs as glibc prints them
+print(math.sqrt(-1), math.log(-1), math.acos(2), math.fmod(1, 0.0), math.fmod(-1, 0.0), 0/0, -(0/0), math.huge - math.huge)
+print(math.log(-1, 2), math.log(-1, 10), math.log(-1, 3), math.exp(1000), math.floor(0/0), math.ceil(0/0))
+print(string.format("%f %g %.3f", 0/0, -(0/0), math.huge), math.max(0/0, 1), math.min(1, 0/0))
+print(math.tointeger(0/0), math.abs(0/0), math.abs(-(0/0)))
