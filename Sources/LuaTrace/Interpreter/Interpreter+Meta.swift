@@ -162,7 +162,7 @@ extension VM {
         for _ in 0..<2000 {
             let h: Value
             if t.isTable {
-                let v = tableGet(t.table, key)
+                let v = key.isString ? tableGetStr(t.table, key.str) : tableGet(t.table, key)
                 if !v.isNil { return v }
                 guard let hh = fastTM(t.table.pointee.metatable, .index) else { return .nilValue }
                 h = hh

@@ -20,7 +20,7 @@ extension VM {
                 guard vm.arg(a, 1).isFunction else { throw vm.argTypeError(a, 1, "function") }
                 try vm.push(Value(thread: vm.newCoroutine(vm.arg(a, 1)))); return 1 }),
             ("resume", { vm, a in
-                guard vm.arg(a, 1).tt == UInt64(LT_TTHREAD) else { throw vm.argTypeError(a, 1, "coroutine") }
+                guard vm.arg(a, 1).tt == UInt64(LT_TTHREAD) else { throw vm.argTypeError(a, 1, "thread") }
                 let co = vm.arg(a, 1).thread
                 var args: [Value] = []
                 if a.count > 1 { for j in 2...a.count { args.append(vm.arg(a, j)) } }
@@ -34,11 +34,12 @@ extension VM {
             }),
             ("yield", { vm, a in try vm.yieldFromNative(a) }),
             ("status", { vm, a in
-                guard vm.arg(a, 1).tt == UInt64(LT_TTHREAD) else { throw vm.argTypeError(a, 1, "coroutine") }
+                guard vm.arg(a, 1).tt == UInt64(LT_TTHREAD) else { throw vm.argTypeError(a, 1, "thread") }
                 try vm.pushString(vm.coroutineStatus(vm.arg(a, 1).thread)); return 1 }),
             ("running", { vm, a in
                 try vm.push(Value(thread: vm.L)); try vm.push(Value(bool: vm.L == vm.mainThread)); return 2 }),
             ("isyieldable", { vm, a in
+                if a.count >= 1 && vm.arg(a, 1).tt != UInt64(LT_TTHREAD) { throw vm.argTypeError(a, 1, "thread") }
                 let th = a.count >= 1 ? vm.arg(a, 1).thread : vm.L!
                 try vm.push(Value(bool: th != vm.mainThread && th.pointee.nny == 0)); return 1 }),
             ("wrap", { vm, a in
@@ -48,7 +49,7 @@ extension VM {
                 try vm.push(Value(native: vm.newNative(id: id, upvalues: [Value(thread: co)])))
                 return 1 }),
             ("close", { vm, a in
-                guard vm.arg(a, 1).tt == UInt64(LT_TTHREAD) else { throw vm.argTypeError(a, 1, "coroutine") }
+                guard vm.arg(a, 1).tt == UInt64(LT_TTHREAD) else { throw vm.argTypeError(a, 1, "thread") }
                 let co = vm.arg(a, 1).thread
                 let st = vm.coroutineStatus(co)
                 if st == "running" || st == "normal" {
@@ -133,6 +134,10 @@ extension VM {
                 if f.tt == UInt64(LT_TLCL) {
                     try pushLuaFrame(co, funcIdx: 1, nargs: args.count, nresults: -1, status: LT_CIST_LUA | LT_CIST_FRESH)
                     try execute(entry: 1)
+                } else if f.tt == UInt64(LT_TNATIVE) {
+                    // a native body may be coroutine.yield itself (resumable: the next resume
+                    // completes its frame); anything it calls back is non-yieldable anyway
+                    try callNative(co, funcIdx: 1, nargs: args.count, nresults: -1)
                 } else {
                     try call(funcIdx: 1, nresults: -1)
                 }
@@ -142,13 +147,20 @@ extension VM {
                 let ci = co.pointee.ci + fi
                 let fn = Int(ci.pointee.func)
                 let wanted = Int(ci.pointee.nresults)
+                let status = ci.pointee.callstatus
+                let extra = ci.pointee.extra
                 let n = args.count
                 moveResults(co.pointee.stack, from: top - n, to: fn, count: n, wanted: wanted)
                 co.pointee.nci = Int64(fi)
-                if wanted < 0 { co.pointee.top = Int64(fn + n) } else { co.pointee.top = co.pointee.ci[fi - 1].top }
-                if fi - 1 >= 1 {
-                    try execute(entry: firstFreshFrame(co))
+                if wanted < 0 || status & LT_CIST_FINISHOP != 0 {
+                    co.pointee.top = Int64(fn + (wanted < 0 ? n : wanted))
+                } else {
+                    co.pointee.top = co.pointee.ci[fi - 1].top
                 }
+                // yield was itself a metamethod: finish the instruction that called it
+                if status & LT_CIST_FINISHOP != 0 { try finishOp(frame: fi - 1, extra: extra) }
+                // then run the remaining frames (metamethods that yielded, then the body)
+                try unroll(bottom: 1)
             }
             // finished: results are stack[1 ..< top]
             let n = Int(co.pointee.top) - 1
@@ -171,12 +183,6 @@ extension VM {
         }
     }
 
-    /// The lowest fresh Lua frame of a coroutine (its body), where execution must stop.
-    func firstFreshFrame(_ co: ThreadPtr) -> Int {
-        for i in 1..<Int(co.pointee.nci) where co.pointee.ci[i].callstatus & LT_CIST_FRESH != 0 { return i }
-        return 1
-    }
-
     func yieldFromNative(_ a: Args) throws -> Int {
         let th = L!
         if th == mainThread { throw LuaError.runtime(self, "attempt to yield from outside a coroutine") }
@@ -190,7 +196,8 @@ extension VM {
     func closeCoroutine(_ co: ThreadPtr) -> Value? {
         let prev = L!
         L = co
-        defer { L = prev }
+        co.pointee.nny += 1         // __close handlers run here cannot yield
+        defer { L = prev; co.pointee.nny -= 1 }
         var err: Value? = nil
         while true {
             do {

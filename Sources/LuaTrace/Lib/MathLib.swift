@@ -109,6 +109,24 @@ extension VM {
                 let y = try vm.checkDouble(a, 1)
                 let x = vm.arg(a, 2).isNil ? 1.0 : try vm.checkDouble(a, 2)
                 try vm.push(Value(float: Glibc.atan2(y, x))); return 1 }),
+            ("deg", { vm, a in try vm.push(Value(float: try vm.mathArg(a) * (180.0 / Double.pi))); return 1 }),
+            ("rad", { vm, a in try vm.push(Value(float: try vm.mathArg(a) * (Double.pi / 180.0))); return 1 }),
+            // LUA_COMPAT_MATHLIB functions, present in the reference lua5.4 build
+            ("cosh", { vm, a in try vm.push(Value(float: Glibc.cosh(try vm.mathArg(a)))); return 1 }),
+            ("sinh", { vm, a in try vm.push(Value(float: Glibc.sinh(try vm.mathArg(a)))); return 1 }),
+            ("tanh", { vm, a in try vm.push(Value(float: Glibc.tanh(try vm.mathArg(a)))); return 1 }),
+            ("log10", { vm, a in try vm.push(Value(float: Glibc.log10(try vm.mathArg(a)))); return 1 }),
+            ("pow", { vm, a in
+                let x = try vm.checkDouble(a, 1), y = try vm.checkDouble(a, 2)
+                try vm.push(Value(float: Glibc.pow(x, y))); return 1 }),
+            ("frexp", { vm, a in
+                var e: Int32 = 0
+                let m = Glibc.frexp(try vm.mathArg(a), &e)
+                try vm.push(Value(float: m)); try vm.push(Value(int: Int64(e))); return 2 }),
+            ("ldexp", { vm, a in
+                let x = try vm.checkDouble(a, 1)
+                let e = Int32(truncatingIfNeeded: try vm.checkInt(a, 2))
+                try vm.push(Value(float: Glibc.ldexp(x, e))); return 1 }),
             ("log", { vm, a in
                 let x = try vm.checkDouble(a, 1)
                 let r: Double
@@ -174,6 +192,7 @@ extension VM {
                 try vm.push(Value(int: Int64(bitPattern: n2)))
                 return 2 }),
         ])
+        tableSetStr(m, newString("atan2"), tableGetStr(m, newString("atan")))   // compat alias
         tableSetStr(m, newString("pi"), Value(float: Double.pi))
         tableSetStr(m, newString("huge"), Value(float: Double.infinity))
         tableSetStr(m, newString("maxinteger"), Value(int: Int64.max))

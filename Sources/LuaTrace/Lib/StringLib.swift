@@ -58,6 +58,10 @@ extension VM {
             ("gsub", { vm, a in try vm.strGsub(a) }),
             ("pack", { vm, a in try vm.strPack(a) }),
             ("unpack", { vm, a in try vm.strUnpack(a) }),
+            ("dump", { vm, a in
+                // there is no binary chunk format: no function can be dumped
+                if !vm.arg(a, 1).isFunction { throw vm.argTypeError(a, 1, "function") }
+                throw LuaError.runtime(vm, "unable to dump given function") }),
             ("packsize", { vm, a in
                 let f = try vm.checkString(a, 1)
                 do {

@@ -132,6 +132,11 @@ extension VM {
 
     @inline(__always) func tableSetStr(_ t: TablePtr, _ key: StringPtr, _ v: Value) {
         t.pointee.hdr.flags = 0
+        // fast path: the key already has a node (live or dead): store in place
+        if key.pointee.isshort != 0, let slot = lt_tab_getshortstr(t, key) {
+            slot.pointee = v
+            return
+        }
         tableSetHash(t, Value(string: key), v)
     }
 
@@ -332,8 +337,8 @@ extension VM {
         return slowTM(mt, e)
     }
 
-    @inline(never) func slowTM(_ mt: TablePtr, _ e: TM) -> Value? {
-        let v = tableGetShortStr(mt, tmName(e))
+    @inline(__always) func slowTM(_ mt: TablePtr, _ e: TM) -> Value? {
+        let v = tableGetShortStr(mt, tmNames[e.rawValue])
         if v.isNil {
             if e.rawValue < 6 { mt.pointee.hdr.flags |= 1 << UInt8(e.rawValue) }
             return nil

@@ -11,9 +11,11 @@ import CLuaRuntime
 typealias Value = LTValue
 
 extension LTValue {
-    static let nilValue = LTValue(u: LTPayload(i: 0), tt: UInt64(LT_TNIL))
-    static let falseValue = LTValue(u: LTPayload(i: 0), tt: UInt64(LT_TFALSE))
-    static let trueValue = LTValue(u: LTPayload(i: 1), tt: UInt64(LT_TTRUE))
+    // computed, not stored: a stored static of a C-union struct is lazily initialised and
+    // would cost a swift_once check on every use in the interpreter loop
+    @inline(__always) static var nilValue: LTValue { LTValue(u: LTPayload(i: 0), tt: UInt64(LT_TNIL)) }
+    @inline(__always) static var falseValue: LTValue { LTValue(u: LTPayload(i: 0), tt: UInt64(LT_TFALSE)) }
+    @inline(__always) static var trueValue: LTValue { LTValue(u: LTPayload(i: 1), tt: UInt64(LT_TTRUE)) }
 
     @inline(__always) init(int i: Int64) { self.init(u: LTPayload(i: i), tt: UInt64(LT_TINT)) }
     @inline(__always) init(int i: Int) { self.init(u: LTPayload(i: Int64(i)), tt: UInt64(LT_TINT)) }

@@ -65,7 +65,7 @@ E(math.max)
 E(math.min)
 E(math.max, 1, "x")
 E(math.min, {}, {})
-E(math.atan, 1, "y")
+E(function() return math.atan(1, "y") end)
 
 -- random: ranges and errors (values themselves are not printed)
 math.randomseed(42)
@@ -108,3 +108,14 @@ print(math.sqrt(-1), math.log(-1), math.acos(2), math.fmod(1, 0.0), math.fmod(-1
 print(math.log(-1, 2), math.log(-1, 10), math.log(-1, 3), math.exp(1000), math.floor(0/0), math.ceil(0/0))
 print(string.format("%f %g %.3f", 0/0, -(0/0), math.huge), math.max(0/0, 1), math.min(1, 0/0))
 print(math.tointeger(0/0), math.abs(0/0), math.abs(-(0/0)))
+
+-- deg / rad and the LUA_COMPAT_MATHLIB functions of the reference build
+T(math.deg(math.pi), math.deg(1), math.rad(180), math.rad(90), math.deg(0))
+T(math.cosh(0), math.sinh(0), math.tanh(0), math.tanh(1), math.log10(1000), math.pow(2, 10), math.pow(2, 0.5))
+T(math.frexp(8))
+T(math.frexp(0.3))
+T(math.frexp(0))
+T(math.ldexp(0.5, 4), math.ldexp(1, -1), math.ldexp(3, 0))
+print(math.atan2 == math.atan)
+E(function() return math.ldexp(1, 1.5) end)
+E(function() return math.pow(2) end)
