@@ -67,6 +67,7 @@ var scriptIndex: Int? = nil
 var actions: [(String, String)] = []     // ("e", stat) or ("l", mod)
 var i = 1
 var compareFile: String? = nil
+var compareArgs: [String] = []
 var listFile: String? = nil
 
 while i < argv.count {
@@ -95,6 +96,8 @@ while i < argv.count {
         i += 1
         if i >= argv.count { usage(a) }
         compareFile = argv[i]
+        compareArgs = Array(argv[(i + 1)...])
+        i = argv.count
     default:
         if a.hasPrefix("-e") || a.hasPrefix("-l") {
             var v = String(a.dropFirst(2))
@@ -140,7 +143,7 @@ if let f = listFile {
 }
 
 if let f = compareFile {
-    exit(runComparison(file: f, args: Array(argv[(i + 1)...]), jit: jit))
+    exit(runComparison(file: f, args: compareArgs, jit: jit))
 }
 
 if showVersion { out(versionText) }

@@ -53,7 +53,7 @@ extension VM {
                 let co = vm.arg(a, 1).thread
                 let st = vm.coroutineStatus(co)
                 if st == "running" || st == "normal" {
-                    throw vm.argError(1, "cannot close a \(st) coroutine")
+                    throw LuaError.runtime(vm, "cannot close a \(st) coroutine")
                 }
                 let err = vm.closeCoroutine(co)
                 if let e = err { try vm.push(.falseValue); try vm.push(e); return 2 }
@@ -178,15 +178,19 @@ extension VM {
             co.pointee.top = Int64(base + n)
             return .success(out)
         } catch let e as LuaError {
+            // dead by error: the frames stay (for tracebacks) until coroutine.close, which
+            // closes pending tbc variables with this error and reports it
             co.pointee.status = ThreadStatus.dead.rawValue
+            deadCoroutineErrors[co] = e.value
             return .failure(e)
         }
     }
 
     func yieldFromNative(_ a: Args) throws -> Int {
         let th = L!
-        if th == mainThread { throw LuaError.runtime(self, "attempt to yield from outside a coroutine") }
-        if th.pointee.nny > 0 { throw LuaError.runtime(self, "attempt to yield across a C-call boundary") }
+        // (no position: lua raises these with the yield's C frame running)
+        if th == mainThread { throw LuaError.plain(self, "attempt to yield from outside a coroutine") }
+        if th.pointee.nny > 0 { throw LuaError.plain(self, "attempt to yield across a C-call boundary") }
         yieldBase = a.base
         yieldCount = a.count
         throw YieldSignal()
@@ -198,7 +202,7 @@ extension VM {
         L = co
         co.pointee.nny += 1         // __close handlers run here cannot yield
         defer { L = prev; co.pointee.nny -= 1 }
-        var err: Value? = nil
+        var err: Value? = deadCoroutineErrors.removeValue(forKey: co)
         while true {
             do {
                 try closeFrom(level: 1, error: err)

@@ -139,6 +139,7 @@ extension VM {
         if top < size { (stack + top).update(repeating: .nilValue, count: size - top) }
         var u = th.pointee.openupval
         while let up = u { markObject(GCPtr(OpaquePointer(up))); u = up.pointee.opennext }
+        if let e = deadCoroutineErrors[th] { markValue(e) }
         markThreadExtras(th)
     }
 

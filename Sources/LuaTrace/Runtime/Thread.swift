@@ -52,6 +52,8 @@ extension VM {
     }
 
     func freeThread(_ th: ThreadPtr) {
+        deadCoroutineErrors[th] = nil
+        tbcLists[UnsafeMutableRawPointer(th)] = nil     // the address may be reused
         totalBytes -= Int(th.pointee.stacksize) * 16 + Int(th.pointee.cisize) * MemoryLayout<LTCallInfo>.stride
         th.pointee.stack.deallocate()
         th.pointee.ci.deallocate()

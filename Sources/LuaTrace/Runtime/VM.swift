@@ -122,6 +122,9 @@ final class VM {
     var wrapNativeID = -1
     var yieldBase = 0
     var yieldCount = 0
+    /// Error values of coroutines that died by an error (reported by coroutine.close; marked
+    /// with their thread).
+    var deadCoroutineErrors: [ThreadPtr: Value] = [:]
 
     // JIT options and state (JIT/).
     var jitOptions = JITOptions() {

@@ -1,0 +1,112 @@
+-- Yields inside metamethods called from Lua code (lua 5.4 finishes the interrupted
+-- instruction on resume): arithmetic, bitwise, concat, length, index/newindex, comparisons
+-- (and their jumps), __close in blocks and returns, pcall around them, nested metamethods,
+-- native metamethods that are coroutine.yield, and the non-yieldable cases (metamethods
+-- called by library functions).
+local Y = coroutine.yield
+local mt = {}
+for _, e in ipairs{"add","sub","mul","div","mod","pow","unm","idiv","band","bor","bxor","shl","shr","bnot","concat","len"} do
+  mt["__" .. e] = function(a, b) return Y(e) end
+end
+mt.__index = function(t, k) return Y("index " .. tostring(k)) end
+mt.__newindex = function(t, k, v) Y("newindex " .. tostring(k)); rawset(t, k, v) end
+mt.__eq = function(a, b) return Y("eq") end
+mt.__lt = function(a, b) return Y("lt") end
+mt.__le = function(a, b) return Y("le") end
+mt.__close = function(o, e) Y("close") end
+local function run(f)
+  local co = coroutine.create(f)
+  local v = nil
+  local out = {}
+  while true do
+    local ok, a, b = coroutine.resume(co, v)
+    if not ok then out[#out+1] = "ERR " .. tostring(a); break end
+    if coroutine.status(co) == "dead" then out[#out+1] = "=> " .. tostring(a) .. " " .. tostring(b); break end
+    out[#out+1] = tostring(a)
+    v = #out
+  end
+  print(table.concat(out, " | "))
+end
+local o = setmetatable({}, mt)
+local o2 = setmetatable({}, mt)
+run(function() return o + 1, 2 - o end)
+run(function() local x = 5; return o * x, x / o end)
+run(function() return -o, ~o end)
+run(function() return o % 3, o ^ 2, o // 4 end)
+run(function() return o & 1, o | 2 end)
+run(function() return o ~ 3, o << 1 end)
+run(function() return o >> 1, 1 << o end)
+run(function() return #o, o.x end)
+run(function() return o[10], o:method() end)
+run(function() o.y = 5; return rawget(o, "y") end)
+run(function() o[7] = 5; o[true] = 1; return rawget(o, 7), rawget(o, true) end)
+run(function() local a = "a" .. o .. "b" .. "c" .. o; return a end)
+run(function() return "x" .. 1 .. o .. 2 .. 3 end)
+run(function() if o == o2 then return "eq yes" else return "eq no" end end)
+run(function() if o ~= o2 then return "ne yes" else return "ne no" end end)
+run(function() if o < o2 then return "lt yes" else return "lt no" end end)
+run(function() if o <= o2 then return "le yes" else return "le no" end end)
+run(function() if o > 1 then return "gt yes" else return "gt no" end end)
+run(function() if 1 >= o then return "ge yes" else return "ge no" end end)
+run(function() if not (o < 3) then return "nlt yes" else return "nlt no" end end)
+run(function() local r = {}; for i = 1, 3 do r[i] = o + i end; return table.concat(r, ",") end)
+run(function() do local c <close> = o; Y("inside") end; return "after" end)
+run(function() local c <close> = o; local d <close> = o2; return "ret", 42 end)
+run(function(...) local c <close> = o; return select("#", ...), ... end)
+run(function() local t = setmetatable({}, {__index = function(t, k) return k * 2 end}); return t[21] end)
+run(function() local ok, e = pcall(function() return o + 1 end); return ok, e end)
+run(function() local ok, e = pcall(function() local v = o + 1; error("after " .. tostring(v)) end); return ok, e end)
+run(function() local ok, e = pcall(function() local v = o.k; error({v}) end); return ok, type(e) == "table" and e[1] end)
+run(function() local t = setmetatable({}, {__index = function(t, k) Y(k); error("idx err " .. k) end}); local ok, e = pcall(function() return t.zz end) return ok, e end)
+-- nested: metamethod inside metamethod
+local deep = setmetatable({}, {__index = function(t, k) return o[k] .. "!" end})
+run(function() return deep.q end)
+-- native metamethod that yields directly
+local ny = setmetatable({}, {__index = coroutine.yield, __add = coroutine.yield})
+run(function() local a, b = ny.foo, ny + 1; return a, b end)
+-- wrap iterating
+local gen = coroutine.wrap(function() for i = 1, 3 do local v = o + i; Y(v) end return "end" end)
+print(gen(), gen(10), gen(20), gen(30))
+-- tostring (native) calling __tostring that yields: not allowed
+local ts = setmetatable({}, {__tostring = function() Y() return "s" end})
+run(function() return tostring(ts) end)
+-- yield across table.sort comparator
+run(function() table.sort({3,2,1}, function(a,b) return o < o2 end) end)
+-- isyieldable inside metamethod
+local iy = setmetatable({}, {__index = function() return coroutine.isyieldable() end})
+run(function() return iy.x end)
+-- a <= b computed as not (b < a) (LUA_COMPAT_LT_LE) negates the resumed result
+local m = setmetatable({}, {__lt = function(a, b) return Y("lt") end})
+local co = coroutine.wrap(function()
+  local r = {}
+  if m <= m then r[1] = "le" else r[1] = "not le" end
+  r[2] = tostring(m <= m)
+  r[3] = tostring(not (m <= m))
+  return table.concat(r, " ")
+end)
+print(co(), co(true), co(false), co(true))
+-- yield inside a metamethod inside a for loop body, many times (loops may be compiled)
+local acc = setmetatable({n = 0}, {__index = function(t, k) return Y(k) end})
+local loop = coroutine.wrap(function()
+  local s = 0
+  for i = 1, 200 do s = s + acc.v + i end
+  return s
+end)
+local v, steps = loop(), 0
+while type(v) == "string" do steps = steps + 1; v = loop(steps) end
+print(steps, v)
+-- yield in __eq inside a while condition
+local cnt = 0
+local E = setmetatable({}, {__eq = function() cnt = cnt + 1; return Y(cnt) end})
+local E2 = setmetatable({}, getmetatable(E))
+local w = coroutine.wrap(function() local n = 0; while E == E2 do n = n + 1 end; return "loops " .. n end)
+local r = w()
+while type(r) == "number" do r = w(r < 5) end
+print(r)
+-- error after resume inside a metamethod, caught by pcall around the instruction
+local bad = setmetatable({}, {__add = function() Y("once"); error("mm failed", 0) end})
+local pc = coroutine.wrap(function() return pcall(function() return bad + 1 end) end)
+print(pc()) print(pc())
+-- uncaught: kills the coroutine
+local dead = coroutine.create(function() return bad + 1 end)
+print(coroutine.resume(dead)) print(coroutine.resume(dead)) print(coroutine.status(dead))
