@@ -10,6 +10,8 @@
 //   `pc` into the frame (so errors know the line) and afterwards reloads `base` from the
 //   thread's (possibly reallocated) stack.
 // - Every Lua frame has its registers below ci.top <= stacksize; CALL ensures it.
+// - Running Lua code may grow (reallocate) the frame array too, so after a slow path the loop
+//   reloads `ci` from `ciIdx` as well as `base`.
 // - For `C == 0` calls and VARARG, `L.top` marks the end of the produced values; the next
 //   instruction (CALL/RETURN/SETLIST with B == 0) consumes it.
 
@@ -95,7 +97,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(t, key, info: .upvalue(i.b))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
                 base[a] = v
             case .gettable:
                 let t = base[i.b], key = base[i.c]
@@ -105,7 +107,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(t, key, info: .register(i.b))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
                 base[a] = v
             case .geti:
                 let t = base[i.b]
@@ -115,7 +117,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(t, Value(int: Int64(i.c)), info: .register(i.b))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
                 base[a] = v
             case .getfield:
                 let t = base[i.b], key = k[i.c]
@@ -125,7 +127,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(t, key, info: .register(i.b))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
                 base[a] = v
             case .settabup:
                 let t = lt_lcl_upvals(cl)[a]!.pointee.v.pointee
@@ -136,7 +138,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 try setIndexSlow(t, key, v, info: .upvalue(a))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .settable:
                 let t = base[a], key = base[i.b]
                 let v = i.k ? k[i.c] : base[i.c]
@@ -146,7 +148,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 try setIndexSlow(t, key, v, info: .register(a))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .seti:
                 let t = base[a]
                 let v = i.k ? k[i.c] : base[i.c]
@@ -155,7 +157,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 try setIndexSlow(t, Value(int: Int64(i.b)), v, info: .register(a))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .setfield:
                 let t = base[a], key = k[i.b]
                 let v = i.k ? k[i.c] : base[i.c]
@@ -164,7 +166,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 try setIndexSlow(t, key, v, info: .register(a))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .newtable:
                 let hb = i.b
                 var asz = i.c
@@ -175,7 +177,7 @@ extension VM {
                 base[a] = Value(table: t)
                 th.pointee.top = ci.pointee.top
                 checkGC()
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .`self`:
                 let obj = base[i.b]
                 let key = i.k ? k[i.c] : base[i.c]
@@ -186,7 +188,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(obj, key, info: .register(i.b))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
                 base[a] = v
 
             // ---- arithmetic with immediates / constants ----
@@ -197,46 +199,46 @@ extension VM {
                 if x.isFloat { base[a] = Value(float: x.n + Double(imm)); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.add, x, Value(int: imm), flip: i.k, infoA: .register(i.b), infoB: .none)
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .addk:
                 let x = base[i.b], y = k[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &+ y.i); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble + y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.add, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .subk:
                 let x = base[i.b], y = k[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &- y.i); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble - y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.sub, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .mulk:
                 let x = base[i.b], y = k[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &* y.i); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble * y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.mul, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .modk, .powk, .divk, .idivk, .bandk, .bork, .bxork:
                 let x = base[i.b], y = k[i.c]
                 if let r = arithFast(i.op, x, y) { base[a] = r; continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(ArithOp.from(i.op), x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .shri:
                 let x = base[i.b]
                 if x.isInt { base[a] = Value(int: Arith.shiftLeft(x.i, -Int64(i.sC))); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.shr, x, Value(int: Int64(i.sC)), flip: false, infoA: .register(i.b), infoB: .none)
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .shli:
                 let x = base[i.b]
                 if x.isInt { base[a] = Value(int: Arith.shiftLeft(Int64(i.sC), x.i)); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.shl, Value(int: Int64(i.sC)), x, flip: false, infoA: .none, infoB: .register(i.b))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
 
             // ---- arithmetic on registers ----
             case .add:
@@ -245,27 +247,27 @@ extension VM {
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble + y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.add, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .sub:
                 let x = base[i.b], y = base[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &- y.i); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble - y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.sub, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .mul:
                 let x = base[i.b], y = base[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &* y.i); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble * y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.mul, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .mod, .pow, .div, .idiv, .band, .bor, .bxor, .shl, .shr:
                 let x = base[i.b], y = base[i.c]
                 if let r = arithFast(i.op, x, y) { base[a] = r; continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(ArithOp.from(i.op), x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
 
             case .unm:
                 let x = base[i.b]
@@ -273,13 +275,13 @@ extension VM {
                 if x.isFloat { base[a] = Value(float: -x.n); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.unm, x, x, flip: false, infoA: .register(i.b), infoB: .register(i.b))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .bnot:
                 let x = base[i.b]
                 if x.isInt { base[a] = Value(int: ~x.i); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.bnot, x, x, flip: false, infoA: .register(i.b), infoB: .register(i.b))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .not:
                 base[a] = base[i.b].isFalsy ? .trueValue : .falseValue
             case .len:
@@ -290,7 +292,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 let r = try lengthSlow(x, info: .register(i.b))
-                base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
             case .concat:
                 let n = i.b
                 ci.pointee.savedpc = pc
@@ -298,12 +300,12 @@ extension VM {
                 try concat(first: base - th.pointee.stack + a, count: n)
                 th.pointee.top = ci.pointee.top
                 checkGC()
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
 
             case .close:
                 ci.pointee.savedpc = pc
                 try closeFrom(level: base - th.pointee.stack + a, error: nil)
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .tbc:
                 ci.pointee.savedpc = pc
                 try markTBC(level: base - th.pointee.stack + a)
@@ -338,7 +340,7 @@ extension VM {
                 } else {
                     ci.pointee.savedpc = pc
                     cond = try equalsSlow(x, y)
-                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
                 }
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
             case .lt:
@@ -347,7 +349,7 @@ extension VM {
                 if x.isInt && y.isInt { cond = x.i < y.i } else if x.isFloat && y.isFloat { cond = x.n < y.n } else {
                     ci.pointee.savedpc = pc
                     cond = try lessThanSlow(x, y)
-                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
                 }
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
             case .le:
@@ -356,7 +358,7 @@ extension VM {
                 if x.isInt && y.isInt { cond = x.i <= y.i } else if x.isFloat && y.isFloat { cond = x.n <= y.n } else {
                     ci.pointee.savedpc = pc
                     cond = try lessEqualSlow(x, y)
-                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
                 }
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
             case .eqk:
@@ -395,7 +397,7 @@ extension VM {
                     case .gti: cond = try lessThanSlow(immV, x)
                     default: cond = try lessEqualSlow(immV, x)
                     }
-                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
                 }
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
             case .test:
@@ -434,7 +436,7 @@ extension VM {
                 }
                 if nresults >= 0 { th.pointee.top = ci.pointee.top }
                 checkGC()
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .tailcall:
                 let funcIdx = base - th.pointee.stack + a
                 let b = i.b
@@ -468,8 +470,18 @@ extension VM {
                     continue
                 }
                 // native callee: call it, then return its results
-                _ = try callNonLua(th, funcIdx: funcIdx, nargs: nargs, nresults: -1)
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                if try callNonLua(th, funcIdx: funcIdx, nargs: nargs, nresults: -1) {
+                    // pcall/xpcall of a Lua function pushed its frame: run it as a plain call;
+                    // the RETURN A 0 0 after this instruction returns its results
+                    ciIdx = Int(th.pointee.nci) - 1
+                    ci = th.pointee.ci + ciIdx
+                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+                    k = UnsafePointer(cl.pointee.p.pointee.k!)
+                    pc = ci.pointee.savedpc!
+                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    continue
+                }
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
                 let n = Int(th.pointee.top) - funcIdx
                 if try finishReturn(th, ciIdx: ciIdx, first: funcIdx, count: n, closeK: false, cArg: i.c, entry: entry) {
                     return
@@ -618,7 +630,7 @@ extension VM {
                 }
                 th.pointee.top = ci.pointee.top
                 checkGC()
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .tforloop, .jtforloop:
                 let v = base[a + 4]
                 if !v.isNil {
@@ -664,7 +676,7 @@ extension VM {
                 base[a] = Value(lclosure: makeClosure(p, parent: cl, base: base - th.pointee.stack))
                 th.pointee.top = ci.pointee.top
                 checkGC()
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
             case .vararg:
                 let nextra = Int(ci.pointee.nextraargs)
                 var n = i.c - 1
@@ -674,7 +686,7 @@ extension VM {
                     n = nextra
                     ci.pointee.savedpc = pc
                     try ensureStack(th, dstIdx + n)
-                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
                     th.pointee.top = Int64(dstIdx + n)
                 }
                 let stack = th.pointee.stack!

@@ -28,10 +28,56 @@ struct CEmitter {
     /// back-edge needs no copy (tcc keeps every variable in memory; copies cost).
     private var varOf: [IRRef: IRRef] = [:]
     private var coalesced = Set<PathSlot>()
+    /// Float accumulators kept in an SSE register across iterations: header IR ref -> xmm number.
+    /// tcc keeps every variable in memory, so a loop-carried `acc = acc + x` would otherwise pay a
+    /// store/load round trip per iteration; tcc itself only uses the low xmm registers for the
+    /// simple statements we emit, and the loop body must not call out (calls clobber them).
+    private var pinned: [IRRef: Int] = [:]
+    private var pinnedAdd: [IRRef: (acc: IRRef, other: IRRef)] = [:]
 
     init(trace: Trace) {
         self.trace = trace
         computeCoalescing()
+        computePinning()
+    }
+
+    private static let callingOps: Set<IROp> = [.fmath, .fmath2, .pow, .tset, .mod, .idiv]
+
+    private mutating func computePinning() {
+        guard trace.branches.isEmpty, trace.typeStable else { return }
+        let ins = trace.ir.ins
+        if ins.contains(where: { CEmitter.callingOps.contains($0.op) && ($0.type == UInt8(LT_TFLOAT) || $0.op == .tset
+                                                                          || $0.op == .fmath || $0.op == .fmath2 || $0.op == .pow) }) {
+            return
+        }
+        var uses = [Int](repeating: 0, count: ins.count)
+        for i in ins {
+            for r in [i.a, i.b, i.c] where r >= 0 { uses[Int(r)] += 1 }
+        }
+        let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
+        var regs = [7, 6]
+        for (slot, e) in trace.loopEnd where coalesced.contains(PathSlot(path: 0, slot: slot)) {
+            guard let h = headerOf[slot], !regs.isEmpty else { continue }
+            let ei = ins[Int(e)]
+            guard ei.op == .add, ei.type == UInt8(LT_TFLOAT), ins[Int(h)].type == UInt8(LT_TFLOAT),
+                  uses[Int(h)] == 1, uses[Int(e)] == 0 else { continue }
+            let other: IRRef
+            if ei.a == h && ei.b != h { other = ei.b } else if ei.b == h && ei.a != h { other = ei.a } else { continue }
+            pinned[h] = regs.removeFirst()
+            pinnedAdd[e] = (acc: h, other: other)
+        }
+    }
+
+    /// Machine code (tcc's assembler lacks SSE2 mnemonics) for op (0x10 load, 0x58 add, 0x11
+    /// store) between xmm`reg` and the double at the address in rax.
+    private static func sse(_ op: UInt8, _ reg: Int, _ addr: String) -> String {
+        let modrm = 0x00 | (reg << 3)          // mod=00, rm=000 (%rax)
+        return "  __asm__ volatile(\".byte 0xf2,0x0f,0x\(String(op, radix: 16)),0x\(String(modrm, radix: 16))\" :: \"a\"(\(addr)));\n"
+    }
+
+    /// Stores the pinned accumulators back to their C variables (before exits).
+    private var spillPinned: String {
+        pinned.sorted(by: { $0.key < $1.key }).map { CEmitter.sse(0x11, $0.value, "&v\($0.key)") }.joined()
     }
 
     /// Every path's loop end: the root's, then each side branch's (nil = leaves through an exit).
@@ -174,6 +220,7 @@ struct CEmitter {
             prologue += "  if (base[\(slot)].tt != \(t)) return 0;\n"
             if CEmitter.cType(t) != nil { prologue += "  v\(ref) = base[\(slot)].u.\(CEmitter.field(t));\n" }
         }
+        for (h, reg) in pinned.sorted(by: { $0.key < $1.key }) { prologue += CEmitter.sse(0x10, reg, "&v\(h)") }
         let allPaths = paths
         for idx in 0..<trace.rootEnd { emitIns(IRRef(idx), ir.ins[idx]) }
         body += tail(path: 0, allPaths[0])
@@ -188,7 +235,7 @@ struct CEmitter {
         let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
         for snapIdx in usedExits.sorted() {
             let snap = trace.snapshots[Int(snapIdx)]
-            exits += "\(exitLabel(snapIdx)):\n"
+            exits += "\(exitLabel(snapIdx)):\n" + spillPinned
             let inSnap = Set(snap.slots.map { $0.slot })
             for slot in changedHeaders where !inSnap.contains(slot) {
                 if let h = headerOf[slot] { exits += "  \(store("base[\(slot)]", h))\n" }
@@ -247,6 +294,14 @@ struct CEmitter {
             typedLoad(r, "((LTUpVal *)\(a))->v", i.snap)
         case .ustore:
             body += "  { LTValue *q = ((LTUpVal *)\(a))->v; \(store("(*q)", i.b)) }\n"
+        case .add where pinnedAdd[r] != nil:
+            let p = pinnedAdd[r]!
+            let reg = pinned[p.acc]!
+            if ir[p.other].op.isConstant {
+                body += "  { double kk = \(v(p.other));\n" + CEmitter.sse(0x58, reg, "&kk") + "  }\n"
+            } else {
+                body += CEmitter.sse(0x58, reg, "&\(v(p.other))")
+            }
         case .add, .sub, .mul:
             let o = i.op == .add ? "+" : (i.op == .sub ? "-" : "*")
             body += set(isInt ? "(int64_t)((uint64_t)\(a) \(o) (uint64_t)\(b))" : "\(a) \(o) \(b)")

@@ -45,6 +45,7 @@ extension VM {
                     throw LuaError.runtime(vm, "cannot change a protected metatable")
                 }
                 t.pointee.metatable = mt.isNil ? nil : mt.table
+                vm.checkFinalizer(GCPtr(OpaquePointer(t)), t.pointee.metatable)
                 try vm.push(vm.arg(a, 1)); return 1 }),
             ("getmetatable", { vm, a in
                 try vm.checkAny(a, 1)
@@ -194,16 +195,16 @@ extension VM {
         let opt = arg(a, 1).isNil ? "collect" : LuaStr.string(try checkString(a, 1))
         switch opt {
         case "collect":
-            fullGC(); try push(Value(int: 0))
+            fullGC(); runPendingFinalizers(); try push(Value(int: 0))
         case "count":
             let kb = Double(totalBytes) / 1024
             try push(Value(float: kb))
         case "step":
-            fullGC(); try push(.trueValue)
+            fullGC(); runPendingFinalizers(); try push(.trueValue)
         case "stop":
             gcRunning = false; try push(Value(int: 0))
         case "restart":
-            gcRunning = true; gcThreshold = max(totalBytes, 1 << 20); try push(Value(int: 0))
+            gcRunning = true; gcCollectAt = max(totalBytes, 1 << 20); updateGCThreshold(); try push(Value(int: 0))
         case "isrunning":
             try push(Value(bool: gcRunning))
         case "incremental", "generational":

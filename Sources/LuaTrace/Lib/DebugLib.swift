@@ -350,8 +350,8 @@ extension VM {
         if a.count < 2 || !mtv.isNil && !mtv.isTable { throw argTypeError(a, 2, "nil or table") }
         let mt: TablePtr? = mtv.isNil ? nil : mtv.table
         switch Int32(v.tt) {
-        case LT_TTABLE: v.table.pointee.metatable = mt
-        case LT_TUSERDATA: v.userdata.pointee.metatable = mt
+        case LT_TTABLE: v.table.pointee.metatable = mt; checkFinalizer(v.gc, mt)
+        case LT_TUSERDATA: v.userdata.pointee.metatable = mt; checkFinalizer(v.gc, mt)
         case LT_TFALSE, LT_TTRUE:
             typeMetatables[Int(LT_TFALSE)] = mt; typeMetatables[Int(LT_TTRUE)] = mt
         case LT_TINT, LT_TFLOAT:

@@ -32,35 +32,65 @@ extension VM {
     /// True when a collection is due.
     @inline(__always) var gcDue: Bool { totalBytes >= gcThreshold }
 
-    /// Collects if due. Call only at safe points.
+    /// Collects if due, and runs pending finalizers. Call only at safe points where Lua code
+    /// may run (the interpreter's).
     @inline(__always) func checkGC() {
-        if totalBytes >= gcThreshold { collectIfRunning() }
+        if totalBytes >= gcThreshold { gcSafePoint() }
     }
 
-    @inline(never) func collectIfRunning() {
-        if gcRunning { fullGC() } else { gcThreshold = totalBytes + (1 << 20) }
+    @inline(never) func gcSafePoint() {
+        if totalBytes >= gcCollectAt {
+            if gcRunning { fullGC() } else { gcCollectAt = totalBytes + (1 << 20) }
+        }
+        runPendingFinalizers()
+        updateGCThreshold()
     }
 
+    /// checkGC triggers at the next collection, or at once while finalizers are pending.
+    func updateGCThreshold() {
+        gcThreshold = hasPendingFinalizers && !runningFinalizers ? 0 : gcCollectAt
+    }
+
+    /// A full collection. It never runs Lua code: objects with finalizers that it finds
+    /// unreachable are queued, and their finalizers run at the next safe point (checkGC) or
+    /// right after collectgarbage's collection.
     func fullGC() {
         if gcInProgress { return }
         gcInProgress = true
         defer { gcInProgress = false }
         markRoots()
         propagateAll()
-        // ephemerons: re-traverse until no new marks
+        convergeEphemerons()
+        // like lua's atomic phase: weak values referring to objects about to be finalized are
+        // cleared before those are resurrected, weak keys only after (the entries of keys being
+        // finalized stay until the objects are really collected)
+        clearWeakValues(from: 0)
+        let weakBefore = weakTables.count
+        if separateUnreachableFinalizable() || hasPendingFinalizers {
+            markBeingFinalized()
+            propagateAll()
+            convergeEphemerons()
+        }
+        clearWeakKeys()
+        clearWeakValues(from: weakBefore)      // weak tables reached only through resurrection
+        clearDeadKeys()
+        closeDeadThreads()
+        sweepStringTable()
+        sweep()
+        weakTables.removeAll(keepingCapacity: true)
+        ephemerons.removeAll(keepingCapacity: true)
+        gcCollectAt = gcStress ? 0 : max(totalBytes * 2, 1 << 20)
+        updateGCThreshold()
+    }
+
+    /// Ephemerons: re-traverses them until no new marks.
+    func convergeEphemerons() {
         var changed = true
         while changed {
             changed = false
             for t in ephemerons where traverseEphemeron(t) { changed = true }
             if changed { propagateAll() }
         }
-        clearWeakTables()
-        closeDeadThreads()
-        sweepStringTable()
-        sweep()
-        weakTables.removeAll(keepingCapacity: true)
-        ephemerons.removeAll(keepingCapacity: true)
-        gcThreshold = gcStress ? 0 : max(totalBytes * 2, 1 << 20)
     }
 
     // MARK: marking
@@ -81,6 +111,7 @@ extension VM {
         for mt in typeMetatables { if let mt = mt { markObject(GCPtr(OpaquePointer(mt))) } }
         for s in tmNames { markObject(GCPtr(OpaquePointer(s))) }
         for v in hostRoots { markValue(v) }
+        markBeingFinalized()         // queued by an earlier cycle, finalizers not run yet
         markObject(GCPtr(OpaquePointer(L)))
         markObject(GCPtr(OpaquePointer(mainThread)))
         for th in allThreads where th.pointee.status == ThreadStatus.running.rawValue
@@ -190,22 +221,35 @@ extension VM {
         !v.isCollectable || v.isString || v.gc.pointee.marked != 0
     }
 
-    func clearWeakTables() {
-        for t in weakTables {
-            let (wk, wv) = weakMode(t)
-            if wv {
-                for i in 0..<Int(t.pointee.asize) where !isAlive(t.pointee.array[i]) {
-                    t.pointee.array[i] = .nilValue
-                }
+    /// Removes entries with dead values from the weak-value tables in weakTables[from...].
+    func clearWeakValues(from: Int) {
+        for t in weakTables[from...] where weakMode(t).1 {
+            for i in 0..<Int(t.pointee.asize) where !isAlive(t.pointee.array[i]) {
+                t.pointee.array[i] = .nilValue
             }
             for i in 0..<Int(t.pointee.nodecap) {
                 let n = t.pointee.node[i]
-                if n.key.tt == UInt64(LT_TNIL) { continue }
-                if (wk && !isAlive(n.key)) || (wv && !isAlive(n.val)) {
-                    t.pointee.node[i].val = .nilValue
-                }
-                // dead keys must not dangle: keep a non-collectable placeholder identity
-                if t.pointee.node[i].val.isNil && n.key.isCollectable && !isAlive(n.key) {
+                if n.key.tt != UInt64(LT_TNIL) && !isAlive(n.val) { t.pointee.node[i].val = .nilValue }
+            }
+        }
+    }
+
+    /// Removes entries with dead keys from the weak-key tables.
+    func clearWeakKeys() {
+        for t in weakTables where weakMode(t).0 {
+            for i in 0..<Int(t.pointee.nodecap) {
+                let n = t.pointee.node[i]
+                if n.key.tt != UInt64(LT_TNIL) && !isAlive(n.key) { t.pointee.node[i].val = .nilValue }
+            }
+        }
+    }
+
+    /// Dead keys must not dangle: removed entries keep a non-collectable placeholder identity.
+    func clearDeadKeys() {
+        for t in weakTables {
+            for i in 0..<Int(t.pointee.nodecap) {
+                let n = t.pointee.node[i]
+                if n.val.isNil && n.key.isCollectable && !isAlive(n.key) {
                     t.pointee.node[i].key = Value(lightuserdata: n.key.u.p)
                 }
             }

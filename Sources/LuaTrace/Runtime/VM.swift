@@ -65,7 +65,16 @@ final class VM {
     // ---- heap (Heap.swift) ----
     var allgc: GCPtr? = nil
     var totalBytes: Int = 0
+    /// checkGC's trigger: gcCollectAt, or 0 while finalizers are pending (Finalizers.swift).
     var gcThreshold: Int = 1 << 20
+    /// Allocation level at which the next collection is due.
+    var gcCollectAt: Int = 1 << 20
+    /// Objects marked for finalization, and those queued for their finalizer (Finalizers.swift).
+    var finobj: [GCPtr] = []
+    var tobefnz: [GCPtr] = []
+    var tobefnzHead = 0
+    var runningFinalizers = false
+    var closingState = false
     var gcRunning = true
     /// Debug aid (LUATRACE_GCSTRESS=1): collect at every safe point, to expose missing roots.
     let gcStress = getenv("LUATRACE_GCSTRESS") != nil

@@ -22,7 +22,7 @@ local function run(f)
     local ok, a, b = coroutine.resume(co, v)
     if not ok then out[#out+1] = "ERR " .. tostring(a); break end
     if coroutine.status(co) == "dead" then out[#out+1] = "=> " .. tostring(a) .. " " .. tostring(b); break end
-    out[#out+1] = tostring(a)
+    out[#out+1] = type(a) == "table" and "a table" or tostring(a)
     v = #out
   end
   print(table.concat(out, " | "))
@@ -40,6 +40,8 @@ run(function() return #o, o.x end)
 run(function() return o[10], o:method() end)
 run(function() o.y = 5; return rawget(o, "y") end)
 run(function() o[7] = 5; o[true] = 1; return rawget(o, 7), rawget(o, true) end)
+-- pcall in tail position around a yielding metamethod
+run(function() return pcall(function() return o + 1 end) end)
 run(function() local a = "a" .. o .. "b" .. "c" .. o; return a end)
 run(function() return "x" .. 1 .. o .. 2 .. 3 end)
 run(function() if o == o2 then return "eq yes" else return "eq no" end end)
