@@ -70,6 +70,15 @@ var compareFile: String? = nil
 var compareArgs: [String] = []
 var listFile: String? = nil
 
+/// Ends the program as lua.c does: closes the state (which calls pending __gc finalizers, like
+/// lua_close), flushes the output and exits.
+func finish(_ status: Int32) -> Never {
+    state.close()
+    state.flush()
+    if jit.stats { eprint(state.jitStatistics) }
+    exit(status)
+}
+
 while i < argv.count {
     let a = argv[i]
     if !a.hasPrefix("-") { scriptIndex = i; break }
@@ -156,15 +165,18 @@ for (kind, value) in actions {
         switch kind {
         case "e": try state.run(value, chunkName: "=(command line)")
         case "l":
+            // like lua.c's dolibrary: require called directly (no Lua caller, so the error
+            // message has no position), the result stored in the global
             let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
             let (g, mod) = parts.count == 2 ? (parts[0], parts[1]) : (value, value)
-            try state.run("\(g) = require('\(mod)')", chunkName: "=(command line)")
+            let r = try state.call(state.global("require"), [.string(Array(mod.utf8))])
+            state.setGlobal(g, r.first ?? .nil)
         case "W": try state.run("warn('@on')", chunkName: "=(command line)")
         default: break
         }
     } catch let e as LuaScriptError {
-        exit(report(e, state: state))
-    } catch { exit(1) }
+        finish(report(e, state: state))
+    } catch { finish(1) }
 }
 
 if let si = scriptIndex {
@@ -181,7 +193,7 @@ if let si = scriptIndex {
         status = report(e, state: state)
     } catch { status = 1 }
     state.flush()
-    if status != 0 { exit(status) }
+    if status != 0 { finish(status) }
 } else if actions.isEmpty && !interactive {
     if isatty(0) != 0 {
         out(versionText)
@@ -190,14 +202,12 @@ if let si = scriptIndex {
         do {
             try state.run(bytes: readStdinBytes(), chunkName: "=stdin")
         } catch let e as LuaScriptError {
-            exit(report(e, state: state))
-        } catch { exit(1) }
+            finish(report(e, state: state))
+        } catch { finish(1) }
     }
 }
 
 if interactive {
     runREPL(state)
 }
-state.flush()
-if jit.stats { eprint(state.jitStatistics) }
-exit(status)
+finish(status)

@@ -59,7 +59,7 @@ final class LuaTextAPITests: XCTestCase {
     }
 
     func testLongSubjectsDoNotRecurse() throws {
-        let n = 1_000_000
+        let n = 200_000          // deep enough that per-character recursion would overflow
         let s = [UInt8](repeating: UInt8(ascii: "a"), count: n)
         XCTAssertEqual(try luaFind(s, B("a*$"))?.end, n)
         XCTAssertEqual(try luaMatch(s, B("(.-)$"))?.captures, [.range(0, n)])

@@ -187,6 +187,7 @@ enum ScriptHarness {
             } catch {
                 outcome.error = "non-Lua error: \(error)"
             }
+            state.close()       // pending __gc finalizers run (and may print), as in lua_close
             state.flush()
             done.signal()
         }

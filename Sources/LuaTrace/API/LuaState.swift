@@ -86,7 +86,16 @@ public final class LuaState {
     }
 
     deinit {
+        close()
         vm.stdout.flush()
+    }
+
+    /// Closes the state as lua_close does: calls the finalizers (__gc) of all objects marked for
+    /// finalization (pending ones first, then the rest, newest first), with errors reported as
+    /// warnings, and flushes the output. Idempotent; deinit calls it too. The state stays
+    /// usable, but objects are no longer marked for finalization.
+    public func close() {
+        vm.closeState()
     }
 
     public var jit: JITOptions {

@@ -85,3 +85,7 @@ for i = 1, 100 do parts[i] = string.format("%03d", i) end
 local joined = table.concat(parts, ",")
 print(#joined, joined:sub(1, 15), joined:sub(-11))
 print(joined:upper() == joined, joined:reverse():sub(1, 7))
+
+-- string.dump of a native function (no binary chunks for natives in lua either)
+E(string.dump, print)
+E(string.dump, 1)
