@@ -72,7 +72,7 @@ var listFile: String? = nil
 
 /// Ends the program as lua.c does: closes the state (which calls pending __gc finalizers, like
 /// lua_close), flushes the output and exits.
-func finish(_ status: Int32) -> Never {
+@MainActor func finish(_ status: Int32) -> Never {
     state.close()
     state.flush()
     if jit.stats { eprint(state.jitStatistics) }

@@ -143,7 +143,6 @@ extension VM {
             jitAbortCompile(tr, e.message)
         case .success(let fn):
             tr.function = fn
-            tr.exitCounts = Array(repeating: 0, count: tr.snapshots.count + 1)
             jit.traces.append(tr)
             jit.compileTimes.append(tr.compileSeconds)
             install(tr)
@@ -174,7 +173,7 @@ extension VM {
             tr.compileSeconds = secs
             tr.function = fn
             jit.compileTimes.append(secs)
-            tr.exitCounts += Array(repeating: 0, count: max(0, tr.snapshots.count + 1 - tr.exitCounts.count))
+            tr.buildRuntimeData { self.branchAllowed(tr, $0) }
             jitLog("[TRACE \(String(tr.number).leftPadSpaces(3)) \(location(tr.proto, tr.startPC)) side branch from exit \(snap + 1)]")
             if jitOptions.dump { dumpTrace(tr) }
         }
@@ -198,7 +197,8 @@ extension VM {
             p.pointee.traces = t
         }
         let idx = tr.backedgePC - UnsafePointer(p.pointee.code!)
-        p.pointee.traces[idx] = UnsafeMutableRawPointer(bitPattern: tr.number)
+        tr.buildRuntimeData { self.branchAllowed(tr, $0) }
+        p.pointee.traces[idx] = UnsafeMutableRawPointer(tr.rt!)
         let ins = tr.originalBackedge
         let newOp: Op
         switch ins.op {
@@ -209,6 +209,12 @@ extension VM {
         p.pointee.code[idx] = (ins & ~0x7F) | UInt32(newOp.number)
     }
 
+    /// Whether exit `snap` of `tr` may still get a side branch.
+    func branchAllowed(_ tr: Trace, _ snap: Int32) -> Bool {
+        tr.branchOfSnap[snap] == nil && tr.branchFailures[snap, default: 0] < 3 && tr.branches.count < 16
+            && tr.cSource.utf8.count < 150_000 && snap != tr.loopEndSnapshot
+    }
+
     /// Runs the trace installed on the back-edge at `backedge` (the interpreter has already
     /// taken the back-edge) and reconstructs the interpreter state at its exit.
     /// Returns true when a side-branch recording was started at the exit.
@@ -216,26 +222,38 @@ extension VM {
     func jitEnter(backedge: PC, proto: ProtoPtr, base: StackPtr, ciIdx: Int) throws -> Bool {
         let th = L!
         let idx = backedge - UnsafePointer(proto.pointee.code!)
-        let number = Int(bitPattern: proto.pointee.traces[idx])
-        let tr = jit.traces[number - 1]
+        let rt = proto.pointee.traces[idx]!.assumingMemoryBound(to: TraceRT.self)
         let baseIdx = base - th.pointee.stack
-        jit.ctx.L = th
-        jit.ctx.vm = Unmanaged.passUnretained(self).toOpaque()
-        jit.ctx.stackbase = Int64(baseIdx)
-        tr.entries += 1
-        jit.entries += 1
-        let exitNo = Int(tr.function!(base, &jit.ctx))
-        tr.exitCounts[exitNo] += 1
-        jit.exitsTaken += 1
+        let j = jit
+        j.ctx.L = th
+        j.ctx.vm = Unmanaged.passUnretained(self).toOpaque()
+        j.ctx.stackbase = Int64(baseIdx)
+        j.entries &+= 1
+        let exitNo = Int(rt.pointee.fn!(base, &j.ctx))
+        let counts = rt.pointee.exitCounts
+        counts[exitNo] &+= 1
         let ci = th.pointee.ci + ciIdx
         if exitNo == 0 {
-            ci.pointee.savedpc = tr.startPC
+            ci.pointee.savedpc = rt.pointee.startPC
             return false
         }
+        let flags = rt.pointee.exitFlags[exitNo]
+        if flags & 1 == 0 {
+            ci.pointee.savedpc = rt.pointee.exitPC[exitNo]!
+            th.pointee.top = ci.pointee.top
+            if flags & 2 == 0 || counts[exitNo] < Int32(clamping: jitOptions.hotexit) { return false }
+        }
+        return try jitExitSlow(rt, exitNo: exitNo, ciIdx: ciIdx, baseIdx: baseIdx)
+    }
+
+    /// Exits that rebuild inlined frames, and hot exits that may start a side branch.
+    @inline(never)
+    func jitExitSlow(_ rt: UnsafeMutablePointer<TraceRT>, exitNo: Int, ciIdx: Int, baseIdx: Int) throws -> Bool {
+        let th = L!
+        let tr = jit.traces[rt.pointee.number - 1]
+        let ci = th.pointee.ci + ciIdx
         let snap = tr.snapshots[exitNo - 1]
-        if snap.frames.isEmpty {
-            ci.pointee.savedpc = snap.pc
-        } else {
+        if !snap.frames.isEmpty {
             ci.pointee.savedpc = snap.frames[0].callPC + 1
             for (j, f) in snap.frames.enumerated() {
                 let funcIdx = baseIdx + f.funcSlot
@@ -246,20 +264,20 @@ extension VM {
                 th.pointee.ci[ni] = LTCallInfo(func: Int64(funcIdx), top: Int64(funcIdx + 1 + maxs), savedpc: resume,
                                                nresults: Int32(f.nresults), callstatus: LT_CIST_LUA, nextraargs: 0, extra: 0)
             }
+            th.pointee.top = th.pointee.ci[Int(th.pointee.nci) - 1].top
+            return false
         }
-        th.pointee.top = th.pointee.ci[Int(th.pointee.nci) - 1].top
         // a hot exit gets a side branch recorded from here to the loop's end
         let snapIdx = Int32(exitNo - 1)
-        if tr.exitCounts[exitNo] >= jitOptions.hotexit && snap.frames.isEmpty && jit.recorder == nil
-            && tr.branchOfSnap[snapIdx] == nil && tr.branchFailures[snapIdx, default: 0] < 3
-            && tr.branches.count < 16 && tr.cSource.utf8.count < 150_000 && snapIdx != tr.loopEndSnapshot {
-            let cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-            jit.recorder = Recorder(vm: self, trace: tr, branchFrom: snapIdx, thread: th, frameIndex: ciIdx,
-                                    baseIdx: baseIdx, closure: cl, maxRecord: jitOptions.maxrecord)
-
-            return true
+        guard jit.recorder == nil else { return false }
+        guard branchAllowed(tr, snapIdx) else {
+            rt.pointee.exitFlags[exitNo] &= ~2
+            return false
         }
-        return false
+        let cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+        jit.recorder = Recorder(vm: self, trace: tr, branchFrom: snapIdx, thread: th, frameIndex: ciIdx,
+                                baseIdx: baseIdx, closure: cl, maxRecord: jitOptions.maxrecord)
+        return true
     }
 
     // MARK: -jdump and statistics
@@ -333,7 +351,9 @@ extension VM {
         let total = times.reduce(0, +)
         var s = "JIT: \(j.traces.count) traces compiled, \(j.nAborted) aborted recordings, \(j.nBlacklisted) loops blacklisted\n"
         s += "JIT: compile time total \(fixedMs(total)) ms, median \(fixedMs(median)) ms\n"
-        s += "JIT: \(j.entries) trace entries, \(j.exitsTaken) exits"
+        var exits = 0
+        for tr in j.traces { if let rt = tr.rt { for i in 0..<rt.pointee.nexits { exits += Int(rt.pointee.exitCounts[i]) } } }
+        s += "JIT: \(j.entries) trace entries, \(exits) exits"
         return s
     }
 

@@ -39,6 +39,18 @@ struct Branch {
     var loopEndSnapshot: Int32 = -1
 }
 
+/// What the interpreter needs on every trace entry and exit, in unmanaged memory so that the
+/// hot path touches no Swift objects (no reference counting, no copies of snapshots).
+struct TraceRT {
+    var fn: LTTraceFn?
+    var number: Int
+    var startPC: PC
+    var nexits: Int                              // snapshots + 1 (exit 0 = prologue)
+    var exitCounts: UnsafeMutablePointer<Int32>
+    var exitPC: UnsafeMutablePointer<PC?>        // resume pc of exits without inlined frames
+    var exitFlags: UnsafeMutablePointer<UInt8>   // bit 0: has inlined frames; bit 1: may grow a branch
+}
+
 final class Trace {
     let number: Int
     let proto: ProtoPtr             // where the loop is
@@ -65,14 +77,42 @@ final class Trace {
     var branchFailures: [Int32: Int] = [:]
     var cSource = ""
     var function: LTTraceFn? = nil
-    var exitCounts: [Int] = []
-    var entries = 0
     var compileSeconds = 0.0
     var recordedBytecode: [String] = []
     /// GC objects referenced by the trace's constants (roots while the trace lives).
     var gcConstants: [UnsafeMutableRawPointer] = []
     /// Set when the proto died: the trace can never be entered again.
     var dead = false
+    /// The unmanaged entry/exit data, rebuilt whenever the trace is (re)compiled.
+    var rt: UnsafeMutablePointer<TraceRT>? = nil
+
+    /// Builds (or rebuilds, keeping exit counts) the unmanaged entry/exit data.
+    func buildRuntimeData(hotexitAllowed: (Int32) -> Bool) {
+        let n = snapshots.count + 1
+        let counts = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        counts.initialize(repeating: 0, count: n)
+        let pcs = UnsafeMutablePointer<PC?>.allocate(capacity: n)
+        pcs.initialize(repeating: nil, count: n)
+        let flags = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+        flags.initialize(repeating: 0, count: n)
+        for (i, snap) in snapshots.enumerated() {
+            if snap.frames.isEmpty { pcs[i + 1] = snap.pc } else { flags[i + 1] |= 1 }
+            if hotexitAllowed(Int32(i)) { flags[i + 1] |= 2 }
+        }
+        if let old = rt {
+            for i in 0..<min(old.pointee.nexits, n) { counts[i] = old.pointee.exitCounts[i] }
+            old.pointee.exitCounts.deallocate()
+            old.pointee.exitPC.deallocate()
+            old.pointee.exitFlags.deallocate()
+            old.pointee = TraceRT(fn: function, number: number, startPC: startPC, nexits: n,
+                                  exitCounts: counts, exitPC: pcs, exitFlags: flags)
+        } else {
+            let p = UnsafeMutablePointer<TraceRT>.allocate(capacity: 1)
+            p.initialize(to: TraceRT(fn: function, number: number, startPC: startPC, nexits: n,
+                                     exitCounts: counts, exitPC: pcs, exitFlags: flags))
+            rt = p
+        }
+    }
 
     init(number: Int, proto: ProtoPtr, startPC: PC, backedgePC: PC) {
         self.number = number

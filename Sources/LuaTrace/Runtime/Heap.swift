@@ -7,8 +7,9 @@
 //   never while a Swift caller holds the only reference to a fresh object. A native that
 //   allocates several objects and then calls back into Lua must first put them on the stack.
 // - Roots: the registry (which holds the main thread and the globals), the metatables of basic
-//   types, the metamethod names, host roots, and the running thread. A thread marks its stack
-//   up to its top (or its current frame's top, whichever is higher) and its open upvalues.
+//   types, the metamethod names, host roots, the running thread and objects queued for
+//   finalization. A thread marks its stack up to its top (or, if its current frame is a Lua
+//   frame, that frame's top when higher) and its open upvalues.
 // - Weak tables (__mode with 'k' and/or 'v') are traversed specially: weak values are not
 //   marked; weak keys are ephemerons (the value is marked only when the key is). After marking,
 //   entries whose weak part died are removed. Strings count as values, never as weak garbage.
@@ -161,8 +162,14 @@ extension VM {
 
     func traverseThread(_ th: ThreadPtr) {
         guard let stack = th.pointee.stack else { return }
+        // a running Lua frame's registers reach its ci.top (the interpreter sets top = ci.top at
+        // its safe points, or higher for open results); a native frame's values end at top, and
+        // what lies above (dead registers of returned calls) must not keep objects alive
         var top = Int(th.pointee.top)
-        if th.pointee.nci > 0 { top = max(top, Int(th.pointee.ci[Int(th.pointee.nci) - 1].top)) }
+        if th.pointee.nci > 0 {
+            let ci = th.pointee.ci[Int(th.pointee.nci) - 1]
+            if ci.callstatus & LT_CIST_LUA != 0 { top = max(top, Int(ci.top)) }
+        }
         top = min(top, Int(th.pointee.stacksize))
         for i in 0..<top { markValue(stack[i]) }
         // dead part of the stack: clear it so stale pointers can never be marked later
