@@ -10,13 +10,14 @@ import Glibc
 extension VM {
     func openBase() {
         let g = globals!
+        typeNameValues = LTValue.typeNames.map { permanent(Value(string: newString($0))) }
         tableSetStr(g, newString("_G"), Value(table: g))
         tableSetStr(g, newString("_VERSION"), Value(string: newString("Lua 5.4")))
         register(g, lib: nil, [
             ("print", { vm, a in try vm.luaPrint(a) }),
             ("type", { vm, a in
                 try vm.checkAny(a, 1)
-                try vm.pushString(vm.arg(a, 1).typeName); return 1 }),
+                try vm.push(vm.typeNameValues[Int(vm.arg(a, 1).tt)]); return 1 }),
             ("tostring", { vm, a in
                 try vm.checkAny(a, 1)
                 try vm.push(Value(string: try vm.tostring(vm.arg(a, 1)))); return 1 }),
