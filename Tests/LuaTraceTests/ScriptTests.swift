@@ -1,8 +1,9 @@
 // The Lua script suite: every `*.lua` file directly under Tests/LuaTraceTests/scripts/ is run
 // in-process through the public embedding API (LuaState) in three JIT modes and its output is
-// compared with the sibling `<name>.expected` file. A differential test runs the same scripts
-// with the reference interpreter `lua5.4` (when it is on PATH) and checks that the expected
-// files still agree with it. The conventions are documented in scripts/README.md.
+// compared with the sibling `<name>.expected` file. Each (script, mode) case runs inside a Swift
+// Testing exit-test child process, so a crash or hang fails that case only. A differential test
+// runs the same scripts with the reference interpreter `lua5.4` (when it is on PATH) and checks
+// that the expected files still agree with it. Conventions: scripts/README.md.
 
 import Foundation
 import Testing
@@ -297,7 +298,7 @@ struct ScriptTests {
         // The child always exits 0 after reporting a mismatch on its stdout (behind a marker), so
         // that the parent gets the details; a crash shows up as a failed exit condition (signal).
         let result = await #expect(processExitsWith: .success, observing: [\.standardOutputContent],
-                                   "\(name) [\(mode.rawValue)] crashed or exited") { [name, mode, limit] in
+                                   "\(name) [\(mode.rawValue)] crashed or exited") { [name, mode, limit = limit as Double] in
             if let failure = ScriptTests.check(name, mode, timeout: limit) {
                 FileHandle.standardOutput.write(Data((ScriptTests.failureMarker + failure).utf8))
             }
@@ -329,7 +330,7 @@ struct ScriptTests {
         if actual != expected {
             Issue.record("""
             lua5.4 \(name) disagrees with \(name.dropLast(4)).expected (regenerate with \
-            scripts/regen-expected.sh and review the diff)
+            Tests/LuaTraceTests/scripts/regen-expected.sh \(name) and review the diff)
             \(ScriptHarness.describeDifference(expected: ScriptHarness.text(expected), actual: ScriptHarness.text(actual)))
             """)
         }

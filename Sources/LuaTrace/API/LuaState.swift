@@ -112,7 +112,7 @@ public final class LuaState {
     @discardableResult
     public func run(bytes: [UInt8], chunkName: String, args: [String] = []) throws -> [LuaValue] {
         let f: Value
-        switch vm.loadChunk(bytes, chunkName: chunkName) {
+        switch vm.loadBuffer(bytes, chunkName: chunkName, mode: "bt", env: nil) {
         case .failure(let f): throw LuaScriptError(message: f.message, traceback: nil)
         case .success(let v): f = v
         }
@@ -123,10 +123,12 @@ public final class LuaState {
     /// Runs a file as `lua file` would (the first line is skipped when it starts with '#').
     @discardableResult
     public func runFile(_ path: String, args: [String] = []) throws -> [LuaValue] {
-        guard let data = vm.readFile(path) else {
-            throw LuaScriptError(message: "cannot open \(path)", traceback: nil)
+        let f: Value
+        switch vm.loadFile(path, mode: "bt", env: nil) {
+        case .failure(let e): throw LuaScriptError(message: e.message, traceback: nil)
+        case .success(let v): f = v
         }
-        return try run(bytes: vm.skipFirstLineIfComment(data), chunkName: "@" + path, args: args)
+        return try protectedCall(f, args.map { Value(string: vm.newString($0)) })
     }
 
     /// Compiles a chunk without running it; returns the syntax error message if any.

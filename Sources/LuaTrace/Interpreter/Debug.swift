@@ -41,7 +41,8 @@ extension VM {
     }
 
     func upvalueName(_ p: ProtoPtr, _ idx: Int) -> String {
-        guard let dbg = protoDebug[Int(p.pointee.id)], idx < dbg.upvalueNames.count else { return "?" }
+        guard let dbg = protoDebug[Int(p.pointee.id)], idx < dbg.upvalueNames.count,
+              !dbg.upvalueNames[idx].isEmpty else { return "?" }      // "": stripped binary chunk
         return dbg.upvalueNames[idx]
     }
 

@@ -317,12 +317,40 @@ extension VM {
         if ci.pointee.callstatus & LT_CIST_XPCALL != 0 {
             err = callHandler(th, handlerIdx: orig - 1, error: err)
         }
-        err = unwindTo(th, frames: pf, level: orig, error: err)
+        th.pointee.nci = Int64(pf)
+        th.pointee.stack[orig] = err            // the callee's slot holds the error meanwhile
+        try finishProtected(orig: orig, wanted: wanted)
+    }
+
+    /// Ends the recovery of a pcall/xpcall called by the running Lua frame, whose callee (at
+    /// stack slot `orig`, frames already popped) failed with the error now in stack[orig]: calls
+    /// the pending __close handlers at or above `orig` (an error in one replaces the error), then
+    /// leaves `false, err` where the caller wants the results.
+    ///
+    /// On a coroutine the handlers may yield (lua's finishpcallk): they run as FINISHOP frames of
+    /// the caller, whose interrupted instruction is then the CALL/TAILCALL/TFORCALL of the pcall,
+    /// and finishOp calls this again on resume to close the rest.
+    func finishProtected(orig: Int, wanted: Int) throws {
+        let th = L!
+        let frames = Int(th.pointee.nci)
+        // handlers run above every value still to close
+        if let last = tbcLists[UnsafeMutableRawPointer(th)]?.last, last + 1 > Int(th.pointee.top) {
+            th.pointee.top = Int64(last + 1)
+        }
+        if Int(th.pointee.top) < orig + 1 { th.pointee.top = Int64(orig + 1) }
+        while true {
+            do {
+                try closeFrom(level: orig, error: th.pointee.stack[orig])
+                break
+            } catch let e as LuaError {
+                th.pointee.nci = Int64(frames)      // drop the failed handler's frames
+                th.pointee.stack[orig] = e.value
+            }
+        }
         let stack = th.pointee.stack!
         stack[orig - 1] = .falseValue
-        stack[orig] = err
         moveResults(stack, from: orig - 1, to: orig - 1, count: 2, wanted: wanted)
-        if wanted < 0 { th.pointee.top = Int64(orig + 1) } else { th.pointee.top = th.pointee.ci[pf - 1].top }
+        if wanted < 0 { th.pointee.top = Int64(orig + 1) } else { th.pointee.top = th.pointee.ci[frames - 1].top }
     }
 
     // MARK: calls from native code

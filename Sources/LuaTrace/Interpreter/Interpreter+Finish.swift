@@ -23,9 +23,17 @@ import LuaBytecode
 
 extension VM {
     /// Runs the running thread's frames until frame `bottom` (a fresh frame) has returned,
-    /// finishing instructions interrupted by yields in metamethods on the way.
-    func unroll(bottom: Int) throws {
+    /// finishing instructions interrupted by yields in metamethods on the way. `finish` is a
+    /// first instruction to finish (when the yield itself was the metamethod): (frame, extra).
+    func unroll(bottom: Int, finish: (Int, Int32)? = nil) throws {
         let th = L!
+        if let (fi, extra) = finish {
+            do {
+                try finishOp(frame: fi, extra: extra)
+            } catch let err as LuaError {
+                try propagate(err, inUnitOf: fi, bottom: bottom)
+            }
+        }
         while Int(th.pointee.nci) > bottom {
             let e = topmostFresh(from: Int(th.pointee.nci) - 1, downTo: bottom)
             let status = th.pointee.ci[e].callstatus
@@ -33,23 +41,69 @@ extension VM {
             do {
                 try execute(entry: e)
             } catch let err as LuaError {
-                // the error escaped frame e: a protected call below it catches it, as the Swift
-                // frames that ran e would have propagated it before the yield
-                var lo = e
-                while true {
-                    if lo == bottom { throw err }
-                    let below = topmostFresh(from: lo - 1, downTo: bottom)
-                    if let pf = findProtectedFrame(from: Int(th.pointee.nci) - 1, downTo: below) {
-                        try recoverProtected(frame: pf, error: err)
-                        break
-                    }
-                    lo = below
-                }
+                // the error escaped frame e (execute found no protected call above it)
+                try propagate(err, escaped: e, bottom: bottom)
                 continue
             }
             if e > bottom && status & LT_CIST_FINISHOP != 0 {
-                try finishOp(frame: e - 1, extra: extra)
+                do {
+                    try finishOp(frame: e - 1, extra: extra)
+                } catch let err as LuaError {
+                    try propagate(err, inUnitOf: e - 1, bottom: bottom)
+                }
             }
+        }
+    }
+
+    /// An error raised while frame `fi` runs (outside execute): a protected call between the
+    /// fresh frame that frame belongs to and the top catches it, else it escapes that frame.
+    private func propagate(_ err: LuaError, inUnitOf fi: Int, bottom: Int) throws {
+        let unit = topmostFresh(from: fi, downTo: bottom)
+        if let pf = findProtectedFrame(from: Int(L.pointee.nci) - 1, downTo: unit) {
+            try recoverProtected(frame: pf, error: err)
+            return
+        }
+        try propagate(err, escaped: unit, bottom: bottom)
+    }
+
+    /// The callee slot and wanted result count of the pcall/xpcall made by instruction `inst`
+    /// (CALL, TAILCALL or TFORCALL) of a frame with registers at `base`.
+    static func protectedCallSlots(_ inst: Instruction, base: Int) -> (Int, Int) {
+        switch inst.op {
+        case .call: return (base + inst.a + 1, inst.c - 1)
+        case .tforcall: return (base + inst.a + 5, inst.c)
+        default: return (base + inst.a + 1, -1)
+        }
+    }
+
+    /// An error escaped fresh frame `lo`: the protected call that the Swift frames below it
+    /// would have found before the yield catches it; the frame that called pcall then continues
+    /// (unroll's loop resumes it). Rethrows when nothing down to `bottom` catches it.
+    private func propagate(_ err: LuaError, escaped: Int, bottom: Int) throws {
+        var lo = escaped
+        while true {
+            if lo == bottom { throw err }
+            let th = L!
+            if th.pointee.ci[lo].callstatus & LT_CIST_FINISHOP != 0 {
+                // a __close handler of a pcall's recovery failed after a resume: the same
+                // pcall catches it (its error replaces the previous one), as finishProtected's
+                // loop does without yields
+                let ci = th.pointee.ci + (lo - 1)
+                let inst = (ci.pointee.savedpc! - 1).pointee
+                if ci.pointee.callstatus & LT_CIST_LUA != 0 && (inst.op == .call || inst.op == .tailcall || inst.op == .tforcall) {
+                    let (orig, wanted) = VM.protectedCallSlots(inst, base: Int(ci.pointee.func) + 1)
+                    th.pointee.nci = Int64(lo)
+                    th.pointee.stack[orig] = err.value
+                    try finishProtected(orig: orig, wanted: wanted)
+                    return
+                }
+            }
+            let below = topmostFresh(from: lo - 1, downTo: bottom)
+            if let pf = findProtectedFrame(from: Int(L.pointee.nci) - 1, downTo: below) {
+                try recoverProtected(frame: pf, error: err)
+                return
+            }
+            lo = below
         }
     }
 
@@ -92,6 +146,12 @@ extension VM {
             n -= 1
             th.pointee.top = Int64(first + n)
             try concat(first: first, count: n)       // the rest (may call metamethods again)
+        case .call, .tailcall, .tforcall:
+            // a __close handler of a failed pcall's callee yielded: close the rest, then give
+            // the pcall's results (these instructions call no other yieldable metamethods)
+            let (orig, wanted) = VM.protectedCallSlots(inst, base: base)
+            try finishProtected(orig: orig, wanted: wanted)
+            return
         case .close:
             ci.pointee.savedpc = pc - 1               // run it again for the remaining variables
         case .return:

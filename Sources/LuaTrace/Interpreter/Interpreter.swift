@@ -574,7 +574,9 @@ extension VM {
                     pc -= i.bx
                     if jitOn {
                         if i.op == .jforloop {
-                            if !recording {
+                            // a loop with only a few iterations left is cheaper to finish here
+                            // than to enter and leave compiled code
+                            if !recording && (!step.isInt || UInt64(bitPattern: base[a + 1].i) >= 4) {
                                 ci.pointee.savedpc = pc
                                 recording = try jitEnter(backedge: pc + i.bx - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
                                 ciIdx = Int(th.pointee.nci) - 1

@@ -24,6 +24,7 @@ final class TCCBackend {
     /// Errors reported by libtcc through the callback during the current compile.
     fileprivate var messages: [String] = []
     private let prelude: String
+    private static let injectFailure = getenv("LUATRACE_TCC_FAIL") != nil
 
     init() {
         prelude = String(cString: lt_rt_header()) + """
@@ -69,7 +70,8 @@ final class TCCBackend {
         }
         tcc_set_options(s, "-nostdlib")
         tcc_set_output_type(s, TCC_OUTPUT_MEMORY)
-        let full = prelude + source
+        // LUATRACE_TCC_FAIL=1 injects a compile error (to test that failures stay harmless)
+        let full = (TCCBackend.injectFailure ? "#error injected failure\n" : "") + prelude + source
         if tcc_compile_string(s, full) == -1 {
             return .failure(TraceCompileError(message: messages.joined(separator: "; ")))
         }

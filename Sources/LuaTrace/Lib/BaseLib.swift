@@ -1,5 +1,5 @@
 // The base library: print, type, tostring, tonumber, pairs, ipairs, next, select, assert,
-// error, pcall, xpcall, (get|set)metatable, raw*, load, dofile, collectgarbage, warn.
+// error, pcall, xpcall, (get|set)metatable, raw*, load, loadfile, dofile, collectgarbage, warn.
 
 import CLuaRuntime
 import LuaText
@@ -92,6 +92,7 @@ extension VM {
             ("collectgarbage", { vm, a in try vm.luaCollectGarbage(a) }),
             ("load", { vm, a in try vm.luaLoad(a) }),
             ("dofile", { vm, a in try vm.luaDoFile(a) }),
+            ("loadfile", { vm, a in try vm.luaLoadFile(a) }),
             ("warn", { vm, a in try vm.luaWarn(a) }),
         ])
         let ipairsIter = permanent(Value(native: newNative(id: registerNative("ipairs_iterator") { vm, a in
@@ -203,7 +204,7 @@ extension VM {
         case "step":
             fullGC(); runPendingFinalizers(); try push(.trueValue)
         case "stop":
-            gcRunning = false; try push(Value(int: 0))
+            gcRunning = false; updateGCThreshold(); try push(Value(int: 0))
         case "restart":
             gcRunning = true; gcCollectAt = max(totalBytes, 1 << 20); updateGCThreshold(); try push(Value(int: 0))
         case "isrunning":
@@ -249,36 +250,75 @@ extension VM {
         }
         let name = arg(a, 2).isNil ? defaultName : LuaStr.string(try checkString(a, 2))
         let mode = arg(a, 3).isNil ? "bt" : LuaStr.string(try checkString(a, 3))
+        let env: Value? = a.count >= 4 ? arg(a, 4) : nil
+        switch loadBuffer(source, chunkName: name, mode: mode, env: env) {
+        case .success(let f): try push(f); return 1
+        case .failure(let f): try push(.nilValue); try pushString(f.message); return 2
+        }
+    }
+
+    /// lua_load: a text or binary chunk (by its first byte), checked against `mode`; the main
+    /// function's first upvalue is set to `env` (default: the globals).
+    func loadBuffer(_ source: [UInt8], chunkName: String, mode: String, env: Value?) -> Result<Value, LoadFailure> {
         let isBinary = source.first == 0x1B
         if isBinary && !mode.contains("b") || !isBinary && !mode.contains("t") {
-            try push(.nilValue)
-            try pushString("attempt to load a \(isBinary ? "binary" : "text") chunk (mode is '\(mode)')")
-            return 2
+            return .failure(LoadFailure(message: "attempt to load a \(isBinary ? "binary" : "text") chunk (mode is '\(mode)')"))
         }
         if isBinary {
-            try push(.nilValue); try pushString("\(chunkIDString(name)): bad binary format (binary chunks are not supported)"); return 2
+            return undump(source, chunkName: chunkName).map { closureForMain($0, env: env ?? Value(table: globals)) }
         }
-        let env: Value? = a.count >= 4 ? arg(a, 4) : nil
-        switch loadChunk(source, chunkName: name, env: env) {
+        return loadChunk(source, chunkName: chunkName, env: env)
+    }
+
+    /// luaL_loadfilex: a file (stdin when nil) as chunk "@name"; a first line starting with '#'
+    /// is skipped (before a text or a binary chunk).
+    func loadFile(_ path: String?, mode: String, env: Value?) -> Result<Value, LoadFailure> {
+        var source: [UInt8]
+        if let path = path {
+            switch readFileChecked(path) {
+            case .success(let data): source = data
+            case .failure(let f): return .failure(f)
+            }
+        } else {
+            source = readAllStdin()
+        }
+        source = skipFirstLineIfComment(source)
+        if source.count >= 2 && source[0] == 10 && source[1] == 0x1B { source.removeFirst() }
+        return loadBuffer(source, chunkName: path.map { "@" + $0 } ?? "=stdin", mode: mode, env: env)
+    }
+
+    /// A file's bytes, or lua's "cannot open/read <name>: <reason>" message.
+    func readFileChecked(_ path: String) -> Result<[UInt8], LoadFailure> {
+        guard let f = fopen(path, "rb") else {
+            return .failure(LoadFailure(message: "cannot open \(path): \(String(cString: strerror(errno)))"))
+        }
+        defer { fclose(f) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buf, 1, buf.count, f)
+            if n > 0 { out.append(contentsOf: buf[0..<n]) }
+            if n < buf.count { break }
+        }
+        if ferror(f) != 0 {
+            return .failure(LoadFailure(message: "cannot read \(path): \(String(cString: strerror(errno)))"))
+        }
+        return .success(out)
+    }
+
+    func luaLoadFile(_ a: Args) throws -> Int {
+        let fname = try optString(a, 1).map { LuaStr.string($0) }
+        let mode = try optString(a, 2).map { LuaStr.string($0) } ?? "bt"
+        let env: Value? = a.count >= 3 ? arg(a, 3) : nil
+        switch loadFile(fname, mode: mode, env: env) {
         case .success(let f): try push(f); return 1
         case .failure(let f): try push(.nilValue); try pushString(f.message); return 2
         }
     }
 
     func luaDoFile(_ a: Args) throws -> Int {
-        let fname = try optString(a, 1)
-        let source: [UInt8]
-        let chunkName: String
-        if let f = fname {
-            let path = LuaStr.string(f)
-            guard let data = readFile(path) else { throw LuaError.plain(self, "cannot open \(path)") }
-            source = data
-            chunkName = "@" + path
-        } else {
-            source = readAllStdin()
-            chunkName = "=stdin"
-        }
-        switch loadChunk(skipFirstLineIfComment(source), chunkName: chunkName) {
+        let fname = try optString(a, 1).map { LuaStr.string($0) }
+        switch loadFile(fname, mode: "bt", env: nil) {
         case .failure(let f): throw LuaError.plain(self, f.message)
         case .success(let f):
             let fi = top

@@ -6,7 +6,11 @@
 //
 // Invariants:
 // - A coroutine can only yield when no native call that re-entered the interpreter is active
-//   on it (thread.nny == 0); otherwise "attempt to yield across a C-call boundary".
+//   on it (thread.nny == 0); otherwise "attempt to yield across a C-call boundary". Metamethods
+//   called by instructions do not count (callTM, FINISHOP frames): resume finishes the
+//   interrupted instructions (unroll/finishOp in Interpreter+Finish.swift).
+// - A coroutine that died by an error keeps its frames (tracebacks) and its error value
+//   (deadCoroutineErrors) until coroutine.close, which closes pending tbc variables with it.
 // - Threads with status running or normal are GC roots (their resumers hold them on the native
 //   stack only).
 
@@ -157,10 +161,9 @@ extension VM {
                 } else {
                     co.pointee.top = co.pointee.ci[fi - 1].top
                 }
-                // yield was itself a metamethod: finish the instruction that called it
-                if status & LT_CIST_FINISHOP != 0 { try finishOp(frame: fi - 1, extra: extra) }
-                // then run the remaining frames (metamethods that yielded, then the body)
-                try unroll(bottom: 1)
+                // run the remaining frames (metamethods that yielded, then the body); when yield
+                // was itself the metamethod, first finish the instruction that called it
+                try unroll(bottom: 1, finish: status & LT_CIST_FINISHOP != 0 ? (fi - 1, extra) : nil)
             }
             // finished: results are stack[1 ..< top]
             let n = Int(co.pointee.top) - 1

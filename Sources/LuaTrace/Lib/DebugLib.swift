@@ -310,7 +310,7 @@ extension VM {
             let c = f.lclosure
             guard n >= 1 && n <= Int64(c.pointee.hdr.extra), let u = lt_lcl_upvals(c)[Int(n - 1)] else { return 0 }
             let nm = upvalueName(c.pointee.p, Int(n - 1))
-            name = nm.isEmpty ? "(no name)" : nm
+            name = nm.isEmpty || nm == "?" ? "(no name)" : nm      // "?": stripped binary chunk
             slot = u.pointee.v
         } else {
             let c = f.native

@@ -59,9 +59,11 @@ extension VM {
             ("pack", { vm, a in try vm.strPack(a) }),
             ("unpack", { vm, a in try vm.strUnpack(a) }),
             ("dump", { vm, a in
-                // there is no binary chunk format: no function can be dumped
-                if !vm.arg(a, 1).isFunction { throw vm.argTypeError(a, 1, "function") }
-                throw LuaError.runtime(vm, "unable to dump given function") }),
+                let f = vm.arg(a, 1)
+                if !f.isFunction { throw vm.argTypeError(a, 1, "function") }
+                guard f.tt == UInt64(LT_TLCL) else { throw LuaError.runtime(vm, "unable to dump given function") }
+                try vm.pushBytes(vm.dumpFunction(f.lclosure, strip: vm.arg(a, 2).isTruthy))
+                return 1 }),
             ("packsize", { vm, a in
                 let f = try vm.checkString(a, 1)
                 do {

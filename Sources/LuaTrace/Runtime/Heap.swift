@@ -13,6 +13,9 @@
 // - Weak tables (__mode with 'k' and/or 'v') are traversed specially: weak values are not
 //   marked; weak keys are ephemerons (the value is marked only when the key is). After marking,
 //   entries whose weak part died are removed. Strings count as values, never as weak garbage.
+// - Objects with finalizers found unreachable are resurrected (marked) after weak values are
+//   cleared and before weak keys are; the collector itself never runs Lua code: checkGC (and
+//   collectgarbage) call the queued finalizers afterwards (Finalizers.swift).
 // - Marks are cleared by the sweep, so outside a collection every live object has marked == 0.
 
 import CLuaRuntime
@@ -43,13 +46,13 @@ extension VM {
         if totalBytes >= gcCollectAt {
             if gcRunning { fullGC() } else { gcCollectAt = totalBytes + (1 << 20) }
         }
-        runPendingFinalizers()
+        if gcRunning { runPendingFinalizers() }     // a stopped collector leaves them pending (lua)
         updateGCThreshold()
     }
 
     /// checkGC triggers at the next collection, or at once while finalizers are pending.
     func updateGCThreshold() {
-        gcThreshold = hasPendingFinalizers && !runningFinalizers ? 0 : gcCollectAt
+        gcThreshold = hasPendingFinalizers && !runningFinalizers && gcRunning ? 0 : gcCollectAt
     }
 
     /// A full collection. It never runs Lua code: objects with finalizers that it finds

@@ -79,11 +79,15 @@ extension VM {
     /// Position prefix as luaL_where: "chunk:line: " for a Lua frame, "" otherwise.
     /// Level 1 is the running function if it is a Lua function; if the running function is
     /// native, level 1 names its caller (as luaL_error does from inside a C function).
+    /// From a native (luaL_where) there is no position without line information (stripped
+    /// binary chunks); the interpreter's own errors (luaG_runerror) say "?:-1:" then.
     func `where`(level: Int) -> String {
         var lvl = level
-        if let top = frameIndex(level: 1), !isLuaFrame(L.pointee.ci + top) { lvl += 1 }
+        var fromNative = false
+        if let top = frameIndex(level: 1), !isLuaFrame(L.pointee.ci + top) { lvl += 1; fromNative = true }
         guard let fi = frameIndex(level: lvl), let p = frameProto(fi) else { return "" }
         let line = currentLine(frame: fi)
+        if fromNative && line <= 0 { return "" }
         return "\(shortSource(p)):\(line): "
     }
 

@@ -2,9 +2,10 @@
 //
 // Invariants:
 // - The payload starts right after the LTUserdata header (8-byte aligned) and is zeroed at
-//   creation. There are no Lua-level finalizers (__gc is not called); instead `swiftref` holds
-//   a UserdataTag and the collector calls releaseUserdata before freeing the block, so payloads
-//   that own C resources (FILE*) release them. Payloads never own Swift objects.
+//   creation. Library userdata get their metatable directly (not through setmetatable), so
+//   they are never marked for Lua-level finalization; instead `swiftref` holds a UserdataTag
+//   and the collector calls releaseUserdata before freeing the block, so payloads that own C
+//   resources (FILE*) release them. Payloads never own Swift objects.
 // - The metatable and the user value are marked by the collector (Heap.swift). hdr.extra is the
 //   number of user values (0 or 1).
 

@@ -112,3 +112,84 @@ print(pc()) print(pc())
 -- uncaught: kills the coroutine
 local dead = coroutine.create(function() return bad + 1 end)
 print(coroutine.resume(dead)) print(coroutine.resume(dead)) print(coroutine.status(dead))
+-- errors raised while finishing an instruction after the resume (the rest of a concat) are
+-- caught by pcall around it
+local o = setmetatable({}, {__concat = function(a, b) return coroutine.yield("c") end})
+local co = coroutine.wrap(function()
+  local ok, e = pcall(function() return {} .. o .. "x" end)
+  local ok2, e2 = pcall(function() local r = {} .. (o .. "x"); return r end)
+  return ok, e, ok2, e2
+end)
+print(co()) print(co("s")) print(co("t"))
+local co2 = coroutine.create(function() return {} .. o .. "x" end)
+print(coroutine.resume(co2)) print(coroutine.resume(co2, "s"))
+local n = setmetatable({}, {__index = coroutine.yield})
+local co3 = coroutine.wrap(function()
+  local ok, e = pcall(function() local v = n.k .. {} end)
+  return ok, e
+end)
+print(select("#", co3())) print(co3("val"))
+
+-- yields in __close handlers while a failed pcall's callee is being unwound (lua's
+-- finishpcallk): the pcall gives its results after all handlers ran; handler errors replace
+-- the error
+local Y = coroutine.yield   -- (again)
+local function closer(name, fail)
+  return setmetatable({}, {__close = function(_, e)
+    local got = Y(name .. " sees " .. tostring(e))
+    if fail then error(name .. " failed (" .. tostring(got) .. ")", 0) end
+  end})
+end
+local function drive(f)
+  local co = coroutine.create(f)
+  local out, v = {}, 0
+  while true do
+    local ok, a, b, c = coroutine.resume(co, v)
+    v = v + 1
+    if not ok then out[#out + 1] = "ERR " .. tostring(a) break end
+    if coroutine.status(co) == "dead" then out[#out + 1] = "=> " .. tostring(a) .. " " .. tostring(b) .. " " .. tostring(c) break end
+    out[#out + 1] = tostring(a)
+  end
+  print(table.concat(out, " | "))
+end
+drive(function()
+  return pcall(function() local a <close> = closer("a"); local b <close> = closer("b"); error("boom", 0) end)
+end)
+drive(function()
+  local ok, e = pcall(function() local a <close> = closer("a", true); local b <close> = closer("b", true); error("boom", 0) end)
+  return ok, e, "after"
+end)
+drive(function()
+  local ok, e = xpcall(function() local a <close> = closer("a"); error("boom", 0) end, function(m) return "handled " .. m end)
+  return ok, e
+end)
+drive(function()
+  for k, v in pcall, function() local a <close> = closer("iter"); error("in iter", 0) end do return k, v end
+end)
+drive(function()
+  local ok, e = pcall(function()
+    local ok2, e2 = pcall(function() local a <close> = closer("inner", true); error("x", 0) end)
+    local b <close> = closer("outer")
+    error("y: " .. e2, 0)
+  end)
+  return ok, e
+end)
+drive(function()
+  local r = {pcall(function() local a <close> = closer("multi"); error("m", 0) end)}
+  return #r, r[1], r[2]
+end)
+drive(function()
+  local ok, e = pcall(function() local a <close> = closer("a"); local t = nil; return t.x end)
+  return ok, e
+end)
+-- non-yieldable context: main thread
+print(pcall(function() local a <close> = setmetatable({}, {__close = function(_, e) print("main close", e) end}); error("main", 0) end))
+print(pcall(function() local a <close> = setmetatable({}, {__close = function(_, e) error("close err", 0) end}); error("main", 0) end))
+local co = coroutine.wrap(function()
+  local ok, e = pcall(function()
+    local x <close> = setmetatable({}, {__close = function() coroutine.yield("in close") end})
+    error("boom", 0)
+  end)
+  return ok, e
+end)
+print(pcall(co)) print(pcall(co))
