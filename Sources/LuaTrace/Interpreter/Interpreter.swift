@@ -19,8 +19,25 @@ import CLuaRuntime
 import LuaBytecode
 
 typealias PC = UnsafePointer<UInt32>
+typealias CallInfoPtr = UnsafeMutablePointer<LTCallInfo>
 
 extension VM {
+    /// The interpreter's hot locals for frame `ciIdx` (frame, closure, constants, pc, base).
+    @inline(__always)
+    static func frameState(_ th: ThreadPtr, _ ciIdx: Int) -> (CallInfoPtr, LClosurePtr, UnsafePointer<LTValue>, PC, StackPtr) {
+        let ci = th.pointee.ci + ciIdx
+        let cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
+        return (ci, cl, UnsafePointer(cl.pointee.p.pointee.k!), ci.pointee.savedpc!, th.pointee.stack + Int(ci.pointee.func) + 1)
+    }
+
+    /// The same for the thread's topmost frame, with its index.
+    @inline(__always)
+    static func topFrameState(_ th: ThreadPtr) -> (Int, CallInfoPtr, LClosurePtr, UnsafePointer<LTValue>, PC, StackPtr) {
+        let idx = Int(th.pointee.nci) - 1
+        let (ci, cl, k, pc, base) = frameState(th, idx)
+        return (idx, ci, cl, k, pc, base)
+    }
+
     /// Runs the thread's frames from the current (fresh) frame until it returns; handles
     /// protected calls. `entry` is the index of the fresh frame.
     func execute(entry: Int) throws {
@@ -43,12 +60,7 @@ extension VM {
     // swiftlint:disable:next function_body_length cyclomatic_complexity
     func run(entry: Int) throws {
         let th = L!
-        var ciIdx = Int(th.pointee.nci) - 1
-        var ci = th.pointee.ci + ciIdx
-        var cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-        var k = UnsafePointer(cl.pointee.p.pointee.k!)
-        var pc = ci.pointee.savedpc!
-        var base = th.pointee.stack + Int(ci.pointee.func) + 1
+        var (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
 
         // JIT: hot-loop counters, and whether this activation is recording a trace
         let jitOn = jitOptions.enabled
@@ -323,12 +335,7 @@ extension VM {
                 if !recording {
                     ci.pointee.savedpc = pc
                     recording = try jitEnter(backedge: pc - i.sJ - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
-                    ciIdx = Int(th.pointee.nci) - 1
-                    ci = th.pointee.ci + ciIdx
-                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-                    k = UnsafePointer(cl.pointee.p.pointee.k!)
-                    pc = ci.pointee.savedpc!
-                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
                 }
 
             // ---- comparisons ----
@@ -417,21 +424,12 @@ extension VM {
                 if f.tt == UInt64(LT_TLCL) {
                     try pushLuaFrame(th, funcIdx: funcIdx, nargs: nargs, nresults: nresults)
                     ciIdx += 1
-                    ci = th.pointee.ci + ciIdx
-                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-                    k = UnsafePointer(cl.pointee.p.pointee.k!)
-                    pc = ci.pointee.savedpc!
-                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    (ci, cl, k, pc, base) = VM.frameState(th, ciIdx)
                     continue
                 }
                 if try callNonLua(th, funcIdx: funcIdx, nargs: nargs, nresults: nresults) {
                     // a Lua frame was pushed (pcall of a Lua function, __call on a Lua function)
-                    ciIdx = Int(th.pointee.nci) - 1
-                    ci = th.pointee.ci + ciIdx
-                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-                    k = UnsafePointer(cl.pointee.p.pointee.k!)
-                    pc = ci.pointee.savedpc!
-                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
                     continue
                 }
                 if nresults >= 0 { th.pointee.top = ci.pointee.top }
@@ -462,23 +460,14 @@ extension VM {
                     ci = th.pointee.ci + ciIdx
                     ci.pointee.callstatus = status | LT_CIST_TAIL
                     ci.pointee.extra = extra
-                    ci = th.pointee.ci + ciIdx
-                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-                    k = UnsafePointer(cl.pointee.p.pointee.k!)
-                    pc = ci.pointee.savedpc!
-                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    (ci, cl, k, pc, base) = VM.frameState(th, ciIdx)
                     continue
                 }
                 // native callee: call it, then return its results
                 if try callNonLua(th, funcIdx: funcIdx, nargs: nargs, nresults: -1) {
                     // pcall/xpcall of a Lua function pushed its frame: run it as a plain call;
                     // the RETURN A 0 0 after this instruction returns its results
-                    ciIdx = Int(th.pointee.nci) - 1
-                    ci = th.pointee.ci + ciIdx
-                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-                    k = UnsafePointer(cl.pointee.p.pointee.k!)
-                    pc = ci.pointee.savedpc!
-                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
                     continue
                 }
                 ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
@@ -487,11 +476,7 @@ extension VM {
                     return
                 }
                 ciIdx -= 1
-                ci = th.pointee.ci + ciIdx
-                cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-                k = UnsafePointer(cl.pointee.p.pointee.k!)
-                pc = ci.pointee.savedpc!
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, cl, k, pc, base) = VM.frameState(th, ciIdx)
             case .return:
                 var n = i.b - 1
                 let first = base - th.pointee.stack + a
@@ -501,21 +486,13 @@ extension VM {
                     return
                 }
                 ciIdx -= 1
-                ci = th.pointee.ci + ciIdx
-                cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-                k = UnsafePointer(cl.pointee.p.pointee.k!)
-                pc = ci.pointee.savedpc!
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, cl, k, pc, base) = VM.frameState(th, ciIdx)
             case .return0:
                 if try finishReturn(th, ciIdx: ciIdx, first: base - th.pointee.stack + a, count: 0, closeK: false, cArg: 0, entry: entry) {
                     return
                 }
                 ciIdx -= 1
-                ci = th.pointee.ci + ciIdx
-                cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-                k = UnsafePointer(cl.pointee.p.pointee.k!)
-                pc = ci.pointee.savedpc!
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, cl, k, pc, base) = VM.frameState(th, ciIdx)
             case .return1:
                 if ci.pointee.callstatus & ~LT_CIST_TAIL == LT_CIST_LUA {
                     // fast path: plain Lua-to-Lua return of one value
@@ -541,11 +518,7 @@ extension VM {
                     return
                 }
                 ciIdx -= 1
-                ci = th.pointee.ci + ciIdx
-                cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-                k = UnsafePointer(cl.pointee.p.pointee.k!)
-                pc = ci.pointee.savedpc!
-                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, cl, k, pc, base) = VM.frameState(th, ciIdx)
 
             // ---- loops ----
             case .forloop, .jforloop:
@@ -579,12 +552,7 @@ extension VM {
                             if !recording && (!step.isInt || UInt64(bitPattern: base[a + 1].i) >= 4) {
                                 ci.pointee.savedpc = pc
                                 recording = try jitEnter(backedge: pc + i.bx - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
-                                ciIdx = Int(th.pointee.nci) - 1
-                                ci = th.pointee.ci + ciIdx
-                                cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-                                k = UnsafePointer(cl.pointee.p.pointee.k!)
-                                pc = ci.pointee.savedpc!
-                                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                                (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
                             }
                         } else {
                             let h = VM.hotIndex(pc)
@@ -614,20 +582,11 @@ extension VM {
                 if f.tt == UInt64(LT_TLCL) {
                     try pushLuaFrame(th, funcIdx: funcIdx, nargs: 2, nresults: i.c)
                     ciIdx += 1
-                    ci = th.pointee.ci + ciIdx
-                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-                    k = UnsafePointer(cl.pointee.p.pointee.k!)
-                    pc = ci.pointee.savedpc!
-                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    (ci, cl, k, pc, base) = VM.frameState(th, ciIdx)
                     continue
                 }
                 if try callNonLua(th, funcIdx: funcIdx, nargs: 2, nresults: i.c) {
-                    ciIdx = Int(th.pointee.nci) - 1
-                    ci = th.pointee.ci + ciIdx
-                    cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-                    k = UnsafePointer(cl.pointee.p.pointee.k!)
-                    pc = ci.pointee.savedpc!
-                    base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
                     continue
                 }
                 th.pointee.top = ci.pointee.top
@@ -643,12 +602,7 @@ extension VM {
                             if !recording {
                                 ci.pointee.savedpc = pc
                                 recording = try jitEnter(backedge: pc + i.bx - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
-                                ciIdx = Int(th.pointee.nci) - 1
-                                ci = th.pointee.ci + ciIdx
-                                cl = th.pointee.stack[Int(ci.pointee.func)].lclosure
-                                k = UnsafePointer(cl.pointee.p.pointee.k!)
-                                pc = ci.pointee.savedpc!
-                                base = th.pointee.stack + Int(ci.pointee.func) + 1
+                                (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
                             }
                         } else {
                             let h = VM.hotIndex(pc)
