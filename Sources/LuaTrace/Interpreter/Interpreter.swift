@@ -38,6 +38,14 @@ extension VM {
         return (idx, ci, cl, k, pc, base)
     }
 
+    /// Counts one taken loop back-edge; true when the loop just became hot.
+    @inline(__always)
+    static func countBackedge(_ hot: UnsafeMutablePointer<UInt16>, _ pc: PC) -> Bool {
+        let h = hotIndex(pc)
+        hot[h] &-= 1
+        return hot[h] == 0
+    }
+
     /// Runs the thread's frames from the current (fresh) frame until it returns; handles
     /// protected calls. `entry` is the index of the fresh frame.
     func execute(entry: Int) throws {
@@ -324,9 +332,7 @@ extension VM {
             case .jmp:
                 pc += i.sJ
                 if i.sJ < 0 && jitOn {
-                    let h = VM.hotIndex(pc)
-                    hot[h] &-= 1
-                    if hot[h] == 0 {
+                    if VM.countBackedge(hot, pc) {
                         recording = jitHotLoop(backedge: pc - i.sJ - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl)
                     }
                 }
@@ -555,9 +561,7 @@ extension VM {
                                 (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
                             }
                         } else {
-                            let h = VM.hotIndex(pc)
-                            hot[h] &-= 1
-                            if hot[h] == 0 {
+                            if VM.countBackedge(hot, pc) {
                                 recording = jitHotLoop(backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl)
                             }
                         }
@@ -605,9 +609,7 @@ extension VM {
                                 (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
                             }
                         } else {
-                            let h = VM.hotIndex(pc)
-                            hot[h] &-= 1
-                            if hot[h] == 0 {
+                            if VM.countBackedge(hot, pc) {
                                 recording = jitHotLoop(backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl)
                             }
                         }

@@ -14,17 +14,7 @@ func writeStderr(_ s: String) {
 
 extension VM {
     func readFile(_ path: String) -> [UInt8]? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buf, 1, buf.count, f)
-            if n > 0 { out.append(contentsOf: buf[0..<n]) }
-            if n < buf.count { break }
-        }
-        if ferror(f) != 0 { return nil }
-        return out
+        try? readFileChecked(path).get()
     }
 
     func readAllStdin() -> [UInt8] {
