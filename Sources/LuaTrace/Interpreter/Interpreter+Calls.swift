@@ -220,6 +220,12 @@ extension VM {
                 th.pointee.ci[Int(th.pointee.nci) - 1].extra = Int32(nresults)
                 return true
             }
+            if Int(f.native.pointee.fnid) == yieldNativeID {
+                // pcall(coroutine.yield, ...): the yield's frame carries the PCALL flag and the
+                // wanted results, so resume completes it as `true, <resume arguments>`
+                try callNative(th, funcIdx: fIdx, nargs: n, nresults: -1,
+                               status: LT_CIST_PCALL | (x ? LT_CIST_XPCALL : 0), extra: Int32(nresults))
+            }
             th.pointee.nny += 1
             defer { th.pointee.nny -= 1 }
             try callNative(th, funcIdx: fIdx, nargs: n, nresults: -1,

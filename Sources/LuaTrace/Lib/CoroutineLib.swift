@@ -64,6 +64,7 @@ extension VM {
                 try vm.push(.trueValue); return 1 }),
         ])
         tableSetStr(globals, newString("coroutine"), Value(table: co))
+        yieldNativeID = Int(tableGetStr(co, newString("yield")).native.pointee.fnid)
         wrapNativeID = registerNative("wrap") { vm, a in
             let co = vm.nativeUpvalue(0).thread
             var args: [Value] = []
@@ -154,6 +155,16 @@ extension VM {
                 let status = ci.pointee.callstatus
                 let extra = ci.pointee.extra
                 let n = args.count
+                if status & LT_CIST_PCALL != 0 {
+                    // pcall(coroutine.yield, ...) resumed: the pcall returns true + the values
+                    let st = co.pointee.stack!
+                    st[fn - 1] = .trueValue
+                    let w = extra < 0 ? n : max(Int(extra) - 1, 0)
+                    moveResults(st, from: top - n, to: fn, count: n, wanted: w)
+                    co.pointee.nci = Int64(fi)
+                    co.pointee.top = extra < 0 ? Int64(fn + n) : co.pointee.ci[fi - 1].top
+                    try unroll(bottom: 1)
+                } else {
                 moveResults(co.pointee.stack, from: top - n, to: fn, count: n, wanted: wanted)
                 co.pointee.nci = Int64(fi)
                 if wanted < 0 || status & LT_CIST_FINISHOP != 0 {
@@ -164,6 +175,7 @@ extension VM {
                 // run the remaining frames (metamethods that yielded, then the body); when yield
                 // was itself the metamethod, first finish the instruction that called it
                 try unroll(bottom: 1, finish: status & LT_CIST_FINISHOP != 0 ? (fi - 1, extra) : nil)
+                }
             }
             // finished: results are stack[1 ..< top]
             let n = Int(co.pointee.top) - 1

@@ -129,6 +129,7 @@ final class VM {
     var tbcLists: [UnsafeMutableRawPointer: [Int]] = [:]
     /// Coroutine support: the native id of wrap's functions, and where the last yield's values are.
     var wrapNativeID = -1
+    var yieldNativeID = -1
     /// Interned results of type(), indexed by tag.
     var typeNameValues: [Value] = []
     var yieldBase = 0
