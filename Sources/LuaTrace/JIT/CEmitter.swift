@@ -223,6 +223,13 @@ struct CEmitter {
         for (h, reg) in pinned.sorted(by: { $0.key < $1.key }) { prologue += CEmitter.sse(0x10, reg, "&v\(h)") }
         let allPaths = paths
         for idx in 0..<trace.rootEnd { emitIns(IRRef(idx), ir.ins[idx]) }
+        // A single-path loop is unrolled once: the back-edge copies, then the iteration again.
+        // Every copy exits through the same snapshots (they describe the state relative to an
+        // iteration's start), and tcc's code pays much less per iteration without the jump.
+        if trace.branches.isEmpty && trace.typeStable && trace.rootEnd < 300 {
+            body += tail(path: 0, allPaths[0], jump: false)
+            for idx in 0..<trace.rootEnd { emitIns(IRRef(idx), ir.ins[idx]) }
+        }
         body += tail(path: 0, allPaths[0])
         for (bi, b) in trace.branches.enumerated() {
             body += "b\(bi + 1):\n"
@@ -255,7 +262,8 @@ struct CEmitter {
 
     /// The back-edge of one path: update the loop-carried header variables (as a parallel
     /// assignment) and jump to the loop, or leave through the path's loop-end exit.
-    private mutating func tail(path pi: Int, _ p: (end: Int, loopEnd: [(slot: Int, ref: IRRef)], stable: Bool, endSnap: Int32)) -> String {
+    private mutating func tail(path pi: Int, _ p: (end: Int, loopEnd: [(slot: Int, ref: IRRef)], stable: Bool, endSnap: Int32),
+                               jump: Bool = true) -> String {
         guard p.stable else {
             usedExits.insert(p.endSnap)
             return "  goto \(exitLabel(p.endSnap));\n"
@@ -271,8 +279,9 @@ struct CEmitter {
                 direct += "  v\(h) = \(v(end));\n"
             }
         }
-        if temps.isEmpty { return direct + "  goto loop;\n" }
-        return "  {\n" + temps + direct + fromTemps + "  }\n  goto loop;\n"
+        let back = jump ? "  goto loop;\n" : ""
+        if temps.isEmpty { return direct + back }
+        return "  {\n" + temps + direct + fromTemps + "  }\n" + back
     }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
