@@ -65,7 +65,17 @@ final class Recorder {
         let cref = sload(-1, type: UInt8(LT_TLCL))
         frames[0].closureRef = cref
         trace.maxSlot = Int(p.pointee.maxstacksize)
+        // A numeric for loop's visible variable R[A+3] always equals its index R[A] at the loop
+        // header, so it shares R[A]'s header value instead of being a loop-carried slot of its own.
+        if trace.originalBackedge.op == .forloop {
+            let a = trace.originalBackedge.a
+            forVarSlot = a + 3
+            if let r = try? slot(a) { slots[a + 3] = r }
+        }
     }
+
+    /// The for loop variable that shares the index's header value (see init), if any.
+    private(set) var forVarSlot = -1
 
     /// Starts recording a side branch of `trace` at the exit of snapshot `snapIdx` (the
     /// interpreter has just restored that exit's state).
@@ -85,6 +95,7 @@ final class Recorder {
         slots = Array(repeating: nil, count: 256 + Int(p.pointee.maxstacksize))
         for (s, h) in trace.headerSlots where s >= 0 && s < slots.count { slots[s] = h }
         for (s, r) in snap.slots where s < slots.count { slots[s] = r }
+        if trace.originalBackedge.op == .forloop { forVarSlot = trace.originalBackedge.a + 3 }
         undo = (trace.ir.ins.count, trace.snapshots.count, trace.headerSlots.count, trace.gcConstants.count)
         branch = Branch(snap: snapIdx, start: trace.ir.ins.count)
     }
@@ -226,7 +237,7 @@ final class Recorder {
         let p = frames[0].proto
         let nactive = vm.activeLocals(p, pc: Int(trace.startPC - UnsafePointer(p.pointee.code)))
         // written active locals of the start frame that were never read: header slots too
-        for s in 0..<nactive where slots[s] != nil {
+        for s in 0..<nactive where slots[s] != nil && s != forVarSlot {
             if !trace.headerSlots.contains(where: { $0.slot == s }) {
                 let r = slots[s]!
                 let t = type(r)
