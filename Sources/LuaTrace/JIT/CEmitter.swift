@@ -394,6 +394,8 @@ struct CEmitter {
             if kt == UInt8(LT_TINT) {
                 body += "  { int64_t kk = \(b); q = ((uint64_t)(kk - 1) < t->asize) ? &t->array[kk - 1] : lt_tab_hash_getint(t, kk); }\n"
             } else {
+                // only interned (short) strings can be found by pointer: a long key exits
+                if !ir.isConst(i.b) { guardFail("((LTString *)\(b))->isshort == 0", i.snap) }
                 body += "  q = lt_tab_getshortstr(t, (LTString *)\(b));\n"
             }
             if i.type == UInt8(LT_TNIL) {

@@ -38,7 +38,9 @@ extension Recorder {
         case LT_TSTRING:
             let ks = key.str
             if ks.pointee.isshort == 0 { throw nyi("long string key") }
-            let idx = lt_tab_nodeindex_shortstr(tv, ks)
+            // a node-specialised load is only valid for a constant key (a key from a register
+            // can name another field next time): dynamic keys go through the generic lookup
+            let idx = ir.isConst(keyRef) ? lt_tab_nodeindex_shortstr(tv, ks) : -1
             if idx >= 0 {
                 return (guardIns(.hloadk, t, k: idx, k2: Int64(Int(bitPattern: key.u.p)), type: vt, pc: pc), v)
             }
@@ -98,7 +100,7 @@ extension Recorder {
         case LT_TSTRING:
             let ks = key.str
             if ks.pointee.isshort == 0 { throw nyi("long string key") }
-            let idx = lt_tab_nodeindex_shortstr(tb, ks)
+            let idx = ir.isConst(keyRef) ? lt_tab_nodeindex_shortstr(tb, ks) : -1
             if idx >= 0 {
                 var ins = IRIns(op: .hstorek, type: tNil, a: t, b: value, k: idx, k2: Int64(Int(bitPattern: key.u.p)))
                 ins.snap = snapshot(pc: pc)
