@@ -398,7 +398,7 @@ extension VM {
             if limitV.isInt {
                 lim = limitV.i
             } else {
-                guard let lv = toNumberForLoop(limitV) else { throw forError("limit", limitV) }
+                guard let lv = toNumber(limitV) else { throw forError("limit", limitV) }
                 if lv.isInt { lim = lv.i } else {
                     let d = lv.n
                     if d.isNaN { return true }
@@ -427,9 +427,9 @@ extension VM {
             ra[3] = Value(int: ini)
             return false
         }
-        guard let l = toNumberForLoop(limitV) else { throw forError("limit", limitV) }
-        guard let s = toNumberForLoop(stepV) else { throw forError("step", stepV) }
-        guard let i0 = toNumberForLoop(initV) else { throw forError("initial", initV) }
+        guard let l = toNumber(limitV) else { throw forError("limit", limitV) }
+        guard let s = toNumber(stepV) else { throw forError("step", stepV) }
+        guard let i0 = toNumber(initV) else { throw forError("initial", initV) }
         let fl = l.asDouble, fs = s.asDouble, fi = i0.asDouble
         if fs == 0 { throw LuaError.runtime(self, "'for' step is zero") }
         if 0 < fs ? fl < fi : fi < fl { return true }
@@ -439,8 +439,6 @@ extension VM {
         ra[3] = Value(float: fi)
         return false
     }
-
-    func toNumberForLoop(_ v: Value) -> Value? { toNumber(v) }
 
     func forError(_ what: String, _ v: Value) -> LuaError {
         let w = what == "initial" ? "initial value" : what

@@ -30,6 +30,13 @@ extension VM {
         return (ci, cl, UnsafePointer(cl.pointee.p.pointee.k!), ci.pointee.savedpc!, th.pointee.stack + Int(ci.pointee.func) + 1)
     }
 
+    /// After a slow path that may have reallocated frames or the stack: frame ciIdx and its base.
+    @inline(__always)
+    static func frameBase(_ th: ThreadPtr, _ ciIdx: Int) -> (CallInfoPtr, StackPtr) {
+        let ci = th.pointee.ci + ciIdx
+        return (ci, th.pointee.stack + Int(ci.pointee.func) + 1)
+    }
+
     /// The same for the thread's topmost frame, with its index.
     @inline(__always)
     static func topFrameState(_ th: ThreadPtr) -> (Int, CallInfoPtr, LClosurePtr, UnsafePointer<LTValue>, PC, StackPtr) {
@@ -117,7 +124,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(t, key, info: .upvalue(i.b))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
                 base[a] = v
             case .gettable:
                 let t = base[i.b], key = base[i.c]
@@ -127,7 +134,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(t, key, info: .register(i.b))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
                 base[a] = v
             case .geti:
                 let t = base[i.b]
@@ -137,7 +144,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(t, Value(int: Int64(i.c)), info: .register(i.b))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
                 base[a] = v
             case .getfield:
                 let t = base[i.b], key = k[i.c]
@@ -147,7 +154,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(t, key, info: .register(i.b))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
                 base[a] = v
             case .settabup:
                 let t = lt_lcl_upvals(cl)[a]!.pointee.v.pointee
@@ -158,7 +165,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 try setIndexSlow(t, key, v, info: .upvalue(a))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
             case .settable:
                 let t = base[a], key = base[i.b]
                 let v = i.k ? k[i.c] : base[i.c]
@@ -168,7 +175,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 try setIndexSlow(t, key, v, info: .register(a))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
             case .seti:
                 let t = base[a]
                 let v = i.k ? k[i.c] : base[i.c]
@@ -177,7 +184,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 try setIndexSlow(t, Value(int: Int64(i.b)), v, info: .register(a))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
             case .setfield:
                 let t = base[a], key = k[i.b]
                 let v = i.k ? k[i.c] : base[i.c]
@@ -186,7 +193,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 try setIndexSlow(t, key, v, info: .register(a))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
             case .newtable:
                 let hb = i.b
                 var asz = i.c
@@ -197,7 +204,7 @@ extension VM {
                 base[a] = Value(table: t)
                 th.pointee.top = ci.pointee.top
                 checkGC()
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
             case .`self`:
                 let obj = base[i.b]
                 let key = i.k ? k[i.c] : base[i.c]
@@ -208,7 +215,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(obj, key, info: .register(i.b))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
                 base[a] = v
 
             // ---- arithmetic with immediates / constants ----
@@ -219,46 +226,46 @@ extension VM {
                 if x.isFloat { base[a] = Value(float: x.n + Double(imm)); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.add, x, Value(int: imm), flip: i.k, infoA: .register(i.b), infoB: .none)
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .addk:
                 let x = base[i.b], y = k[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &+ y.i); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble + y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.add, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .subk:
                 let x = base[i.b], y = k[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &- y.i); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble - y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.sub, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .mulk:
                 let x = base[i.b], y = k[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &* y.i); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble * y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.mul, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .modk, .powk, .divk, .idivk, .bandk, .bork, .bxork:
                 let x = base[i.b], y = k[i.c]
                 if let r = arithFast(i.op, x, y) { base[a] = r; continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(ArithOp.from(i.op), x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .shri:
                 let x = base[i.b]
                 if x.isInt { base[a] = Value(int: Arith.shiftLeft(x.i, -Int64(i.sC))); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.shr, x, Value(int: Int64(i.sC)), flip: false, infoA: .register(i.b), infoB: .none)
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .shli:
                 let x = base[i.b]
                 if x.isInt { base[a] = Value(int: Arith.shiftLeft(Int64(i.sC), x.i)); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.shl, Value(int: Int64(i.sC)), x, flip: false, infoA: .none, infoB: .register(i.b))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
 
             // ---- arithmetic on registers ----
             case .add:
@@ -267,27 +274,27 @@ extension VM {
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble + y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.add, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .sub:
                 let x = base[i.b], y = base[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &- y.i); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble - y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.sub, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .mul:
                 let x = base[i.b], y = base[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &* y.i); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble * y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.mul, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .mod, .pow, .div, .idiv, .band, .bor, .bxor, .shl, .shr:
                 let x = base[i.b], y = base[i.c]
                 if let r = arithFast(i.op, x, y) { base[a] = r; continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(ArithOp.from(i.op), x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
 
             case .unm:
                 let x = base[i.b]
@@ -295,13 +302,13 @@ extension VM {
                 if x.isFloat { base[a] = Value(float: -x.n); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.unm, x, x, flip: false, infoA: .register(i.b), infoB: .register(i.b))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .bnot:
                 let x = base[i.b]
                 if x.isInt { base[a] = Value(int: ~x.i); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.bnot, x, x, flip: false, infoA: .register(i.b), infoB: .register(i.b))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .not:
                 base[a] = base[i.b].isFalsy ? .trueValue : .falseValue
             case .len:
@@ -312,7 +319,7 @@ extension VM {
                 }
                 ci.pointee.savedpc = pc
                 let r = try lengthSlow(x, info: .register(i.b))
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1; base[a] = r
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .concat:
                 let n = i.b
                 ci.pointee.savedpc = pc
@@ -320,12 +327,12 @@ extension VM {
                 try concat(first: base - th.pointee.stack + a, count: n)
                 th.pointee.top = ci.pointee.top
                 checkGC()
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
 
             case .close:
                 ci.pointee.savedpc = pc
                 try closeFrom(level: base - th.pointee.stack + a, error: nil)
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
             case .tbc:
                 ci.pointee.savedpc = pc
                 try markTBC(level: base - th.pointee.stack + a)
@@ -353,7 +360,7 @@ extension VM {
                 } else {
                     ci.pointee.savedpc = pc
                     cond = try equalsSlow(x, y)
-                    ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    (ci, base) = VM.frameBase(th, ciIdx)
                 }
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
             case .lt:
@@ -362,7 +369,7 @@ extension VM {
                 if x.isInt && y.isInt { cond = x.i < y.i } else if x.isFloat && y.isFloat { cond = x.n < y.n } else {
                     ci.pointee.savedpc = pc
                     cond = try lessThanSlow(x, y)
-                    ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    (ci, base) = VM.frameBase(th, ciIdx)
                 }
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
             case .le:
@@ -371,7 +378,7 @@ extension VM {
                 if x.isInt && y.isInt { cond = x.i <= y.i } else if x.isFloat && y.isFloat { cond = x.n <= y.n } else {
                     ci.pointee.savedpc = pc
                     cond = try lessEqualSlow(x, y)
-                    ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    (ci, base) = VM.frameBase(th, ciIdx)
                 }
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
             case .eqk:
@@ -410,7 +417,7 @@ extension VM {
                     case .gti: cond = try lessThanSlow(immV, x)
                     default: cond = try lessEqualSlow(immV, x)
                     }
-                    ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    (ci, base) = VM.frameBase(th, ciIdx)
                 }
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
             case .test:
@@ -440,7 +447,7 @@ extension VM {
                 }
                 if nresults >= 0 { th.pointee.top = ci.pointee.top }
                 checkGC()
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
             case .tailcall:
                 let funcIdx = base - th.pointee.stack + a
                 let b = i.b
@@ -476,7 +483,7 @@ extension VM {
                     (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
                     continue
                 }
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
                 let n = Int(th.pointee.top) - funcIdx
                 if try finishReturn(th, ciIdx: ciIdx, first: funcIdx, count: n, closeK: false, cArg: i.c, entry: entry) {
                     return
@@ -595,7 +602,7 @@ extension VM {
                 }
                 th.pointee.top = ci.pointee.top
                 checkGC()
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
             case .tforloop, .jtforloop:
                 let v = base[a + 4]
                 if !v.isNil {
@@ -634,7 +641,7 @@ extension VM {
                 base[a] = Value(lclosure: makeClosure(p, parent: cl, base: base - th.pointee.stack))
                 th.pointee.top = ci.pointee.top
                 checkGC()
-                ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                (ci, base) = VM.frameBase(th, ciIdx)
             case .vararg:
                 let nextra = Int(ci.pointee.nextraargs)
                 var n = i.c - 1
@@ -644,7 +651,7 @@ extension VM {
                     n = nextra
                     ci.pointee.savedpc = pc
                     try ensureStack(th, dstIdx + n)
-                    ci = th.pointee.ci + ciIdx; base = th.pointee.stack + Int(ci.pointee.func) + 1
+                    (ci, base) = VM.frameBase(th, ciIdx)
                     th.pointee.top = Int64(dstIdx + n)
                 }
                 let stack = th.pointee.stack!

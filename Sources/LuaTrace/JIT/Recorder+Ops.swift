@@ -313,11 +313,7 @@ extension Recorder {
     func guardCompare(_ op: IROp, _ x: IRRef, _ y: IRRef, holds: Bool, pc: PC) throws {
         var xx = x, yy = y
         if type(x) != type(y) { xx = toFloat(x); yy = toFloat(y) }
-        if let a = ir.intConst(xx), let b = ir.intConst(yy) {
-            // both constant: nothing to guard
-            _ = (a, b)
-            return
-        }
+        if ir.intConst(xx) != nil && ir.intConst(yy) != nil { return }      // both constant: nothing to guard
         guardIns(op, xx, yy, k: holds ? 0 : 1, pc: pc)
     }
 
