@@ -33,12 +33,73 @@ struct CEmitter {
     /// store/load round trip per iteration; tcc itself only uses the low xmm registers for the
     /// simple statements we emit, and the loop body must not call out (calls clobber them).
     private var pinned: [IRRef: Int] = [:]
-    private var pinnedAdd: [IRRef: (acc: IRRef, other: IRRef)] = [:]
+    /// acc = acc (+|-|*) other, done in the accumulator's register; op is the SSE opcode byte.
+    private var pinnedAdd: [IRRef: (acc: IRRef, other: IRRef, op: UInt8)] = [:]
+
+    /// Pure values with a single use in the same path segment, computed inside their user's C
+    /// expression instead of into a variable of their own (each variable is a store and a load
+    /// for tcc; see computeFusion).
+    private var fused = Set<IRRef>()
 
     init(trace: Trace) {
         self.trace = trace
         computeCoalescing()
         computePinning()
+        computeFusion()
+    }
+
+    /// Ops whose C form is one side-effect-free expression of their operands (each operand
+    /// appearing once) - candidates for fusion into their user.
+    private static let fusableOps: Set<IROp> = [.add, .sub, .mul, .div, .neg, .tonum, .band, .bor, .bxor, .bnot,
+                                                 .fproto, .uref, .fmath, .pow]
+
+    /// Decides which values are fused. A value r qualifies when it is pure, used exactly once,
+    /// by an instruction u of the same path segment (not by a snapshot, a back-edge copy or a
+    /// pinned accumulator's memory operand), and no C variable r's expression reads is assigned
+    /// between r and the point where the expression is finally evaluated (u, or u's own user if
+    /// u is fused too): then evaluating it there gives the value it had at r.
+    private mutating func computeFusion() {
+        let ins = trace.ir.ins
+        let n = ins.count
+        var insUses = [Int](repeating: 0, count: n), otherUses = [Int](repeating: 0, count: n)
+        var user = [Int](repeating: -1, count: n)
+        for (idx, i) in ins.enumerated() {
+            for r in [i.a, i.b, i.c] where r >= 0 && Int(r) < n { insUses[Int(r)] += 1; user[Int(r)] = idx }
+        }
+        for snap in trace.snapshots { for (_, r) in snap.slots where r >= 0 && Int(r) < n { otherUses[Int(r)] += 1 } }
+        for p in paths { for (_, e) in p.loopEnd where e >= 0 && Int(e) < n { otherUses[Int(e)] += 1 } }
+        for (_, h) in trace.headerSlots where h >= 0 && Int(h) < n { otherUses[Int(h)] += 1 }
+        for (_, pa) in pinnedAdd { otherUses[Int(pa.other)] += 1; otherUses[Int(pa.acc)] += 1 }
+        var segment = [Int](repeating: -1, count: n)
+        for idx in 0..<min(trace.rootEnd, n) { segment[idx] = 0 }
+        for (bi, b) in trace.branches.enumerated() { for idx in b.start..<min(b.end, n) { segment[idx] = bi + 1 } }
+        // the C variable each instruction assigns (nil: none)
+        func assigned(_ idx: Int) -> IRRef? {
+            let i = ins[idx]
+            guard !i.op.isConstant, i.op != .sload, CEmitter.cType(i.type) != nil,
+                  i.op != .ustore, i.op != .tset, i.op != .astore, i.op != .hstorek else { return nil }
+            return varOf[IRRef(idx)] ?? IRRef(idx)
+        }
+        var evalAt = [Int](repeating: -1, count: n)
+        for r in stride(from: n - 1, through: 0, by: -1) {
+            let i = ins[r]
+            guard CEmitter.fusableOps.contains(i.op), insUses[r] == 1, otherUses[r] == 0, user[r] > r,
+                  segment[r] >= 0, segment[r] == segment[user[r]], varOf[IRRef(r)] == nil,
+                  pinnedAdd[IRRef(r)] == nil, pinned[IRRef(r)] == nil else { continue }
+            let u = user[r]
+            let at = fused.contains(IRRef(u)) ? evalAt[u] : u
+            var ok = true
+            for o in [i.a, i.b, i.c] where o >= 0 && !ins[Int(o)].op.isConstant {
+                if pinned[o] != nil { ok = false; break }
+                let ov = varOf[o] ?? o
+                for idx in (r + 1)..<at where assigned(idx) == ov && !fused.contains(IRRef(idx)) { ok = false; break }
+                if !ok { break }
+            }
+            if ok {
+                fused.insert(IRRef(r))
+                evalAt[r] = at
+            }
+        }
     }
 
     private static let callingOps: Set<IROp> = [.fmath, .fmath2, .pow, .tset, .mod, .idiv]
@@ -55,24 +116,34 @@ struct CEmitter {
             for r in [i.a, i.b, i.c] where r >= 0 { uses[Int(r)] += 1 }
         }
         let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
-        var regs = [7, 6]
+        // xmm0-7 are tcc's; it only touches xmm0/xmm1 (and xmm6/7 never) for the statements we
+        // emit, and never xmm8-15
+        var regs = [7, 6, 8, 9, 10, 11, 12, 13, 14, 15]
         for (slot, e) in trace.loopEnd where coalesced.contains(PathSlot(path: 0, slot: slot)) {
             guard let h = headerOf[slot], !regs.isEmpty else { continue }
             let ei = ins[Int(e)]
-            guard ei.op == .add, ei.type == UInt8(LT_TFLOAT), ins[Int(h)].type == UInt8(LT_TFLOAT),
-                  uses[Int(h)] == 1, uses[Int(e)] == 0 else { continue }
+            guard ei.op == .add || ei.op == .sub || ei.op == .mul, ei.type == UInt8(LT_TFLOAT),
+                  ins[Int(h)].type == UInt8(LT_TFLOAT), uses[Int(h)] == 1, uses[Int(e)] == 0 else { continue }
             let other: IRRef
-            if ei.a == h && ei.b != h { other = ei.b } else if ei.b == h && ei.a != h { other = ei.a } else { continue }
+            if ei.a == h && ei.b != h {
+                other = ei.b
+            } else if ei.b == h && ei.a != h && ei.op != .sub {
+                other = ei.a        // + and * commute exactly in IEEE arithmetic
+            } else {
+                continue
+            }
             pinned[h] = regs.removeFirst()
-            pinnedAdd[e] = (acc: h, other: other)
+            pinnedAdd[e] = (acc: h, other: other, op: ei.op == .add ? 0x58 : (ei.op == .sub ? 0x5c : 0x59))
         }
     }
 
     /// Machine code (tcc's assembler lacks SSE2 mnemonics) for op (0x10 load, 0x58 add, 0x11
     /// store) between xmm`reg` and the double at the address in rax.
+    /// xmm8-15 need a REX prefix (0x44, after the mandatory 0xf2).
     private static func sse(_ op: UInt8, _ reg: Int, _ addr: String) -> String {
-        let modrm = 0x00 | (reg << 3)          // mod=00, rm=000 (%rax)
-        return "  __asm__ volatile(\".byte 0xf2,0x0f,0x\(String(op, radix: 16)),0x\(String(modrm, radix: 16))\" :: \"a\"(\(addr)));\n"
+        let modrm = 0x00 | ((reg & 7) << 3)    // mod=00, rm=000 (%rax)
+        let rex = reg >= 8 ? "0x44," : ""
+        return "  __asm__ volatile(\".byte 0xf2,\(rex)0x0f,0x\(String(op, radix: 16)),0x\(String(modrm, radix: 16))\" :: \"a\"(\(addr)));\n"
     }
 
     /// Stores the pinned accumulators back to their C variables (before exits).
@@ -173,7 +244,32 @@ struct CEmitter {
         case .knum: return CEmitter.floatLiteral(Double(bitPattern: UInt64(bitPattern: i.k)))
         case .kgc: return "((void *)0x\(String(UInt(bitPattern: Int(i.k)), radix: 16)))"
         case .kpri: return "0"
-        default: return name(r)
+        default:
+            if fused.contains(r), let e = pureExpr(i) { return "(" + e + ")" }
+            return name(r)
+        }
+    }
+
+    /// The C expression of a fusable instruction (see fusableOps).
+    private func pureExpr(_ i: IRIns) -> String? {
+        let a = i.a >= 0 ? v(i.a) : "", b = i.b >= 0 ? v(i.b) : ""
+        let isInt = i.type == UInt8(LT_TINT)
+        switch i.op {
+        case .add, .sub, .mul:
+            let o = i.op == .add ? "+" : (i.op == .sub ? "-" : "*")
+            return isInt ? "(int64_t)((uint64_t)\(a) \(o) (uint64_t)\(b))" : "\(a) \(o) \(b)"
+        case .div: return "\(a) / \(b)"
+        case .neg: return isInt ? "(int64_t)(0 - (uint64_t)\(a))" : "-\(a)"
+        case .band: return "\(a) & \(b)"
+        case .bor: return "\(a) | \(b)"
+        case .bxor: return "\(a) ^ \(b)"
+        case .bnot: return "~\(a)"
+        case .tonum: return "(double)\(a)"
+        case .fproto: return "(void *)((LTLClosure *)\(a))->p"
+        case .uref: return "(void *)lt_lcl_upvals((LTLClosure *)\(a))[\(i.k)]"
+        case .fmath: return "\(MathFn(rawValue: i.k)!.cName)(\(a))"
+        case .pow: return "pow(\(a), \(b))"
+        default: return nil
         }
     }
 
@@ -209,7 +305,7 @@ struct CEmitter {
         var decls = ""
         for (idx, ins) in ir.ins.enumerated() where !ins.op.isConstant {
             if let ct = CEmitter.cType(ins.type), ins.op != .ustore, ins.op != .tset, ins.op != .astore, ins.op != .hstorek,
-               varOf[IRRef(idx)] == nil {
+               varOf[IRRef(idx)] == nil, !fused.contains(IRRef(idx)) {
                 decls += "  \(ct) v\(idx);\n"
             }
         }
@@ -290,6 +386,11 @@ struct CEmitter {
         let isInt = i.type == UInt8(LT_TINT)
         let me = name(r)
         func set(_ e: String) -> String { "  \(me) = \(e);\n" }
+        if fused.contains(r) { return }
+        if CEmitter.fusableOps.contains(i.op), pinnedAdd[r] == nil, let e = pureExpr(i) {
+            body += set(e)
+            return
+        }
         switch i.op {
         case .kint, .knum, .kgc, .kpri, .sload:
             break
@@ -303,13 +404,13 @@ struct CEmitter {
             typedLoad(r, "((LTUpVal *)\(a))->v", i.snap)
         case .ustore:
             body += "  { LTValue *q = ((LTUpVal *)\(a))->v; \(store("(*q)", i.b)) }\n"
-        case .add where pinnedAdd[r] != nil:
+        case .add where pinnedAdd[r] != nil, .sub where pinnedAdd[r] != nil, .mul where pinnedAdd[r] != nil:
             let p = pinnedAdd[r]!
             let reg = pinned[p.acc]!
             if ir[p.other].op.isConstant {
-                body += "  { double kk = \(v(p.other));\n" + CEmitter.sse(0x58, reg, "&kk") + "  }\n"
+                body += "  { double kk = \(v(p.other));\n" + CEmitter.sse(p.op, reg, "&kk") + "  }\n"
             } else {
-                body += CEmitter.sse(0x58, reg, "&\(v(p.other))")
+                body += CEmitter.sse(p.op, reg, "&\(v(p.other))")
             }
         case .add, .sub, .mul:
             let o = i.op == .add ? "+" : (i.op == .sub ? "-" : "*")

@@ -80,6 +80,17 @@ extension IROp {
     var semantics: Substring { rawValue.drop(while: { $0 != " " }).dropFirst() }
     var isGuard: Bool { semantics.hasPrefix("G ") || rawValue.split(separator: " ").dropFirst().first == "G" }
     var isConstant: Bool { self == .kint || self == .knum || self == .kgc || self == .kpri }
+    /// The result depends only on the operands (no memory that stores can change, no guard):
+    /// such instructions may be shared (CSE) and evaluated where they are used.
+    var isPure: Bool {
+        switch self {
+        case .add, .sub, .mul, .div, .pow, .neg, .band, .bor, .bxor, .shl, .shr, .bnot, .tonum,
+             .fmath, .fmath2, .imin, .imax, .nmin, .nmax, .iabs, .fproto, .uref, .slen:
+            return true
+        default:
+            return false
+        }
+    }
 }
 
 typealias IRRef = Int32

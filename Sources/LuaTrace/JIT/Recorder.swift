@@ -175,8 +175,20 @@ final class Recorder {
     }
 
     func emit(_ op: IROp, _ type: UInt8, _ a: IRRef = -1, _ b: IRRef = -1, _ c: IRRef = -1, k: Int64 = 0) -> IRRef {
-        ir.emit(IRIns(op: op, type: type, a: a, b: b, c: c, k: k))
+        guard op.isPure else { return ir.emit(IRIns(op: op, type: type, a: a, b: b, c: c, k: k)) }
+        // Common-subexpression elimination for pure ops: an identical earlier instruction of
+        // this recording (root or side branch, never across) already holds the value.
+        let key = CSEKey(op: op, type: type, a: a, b: b, c: c, k: k)
+        if let r = cse[key] { return r }
+        let r = ir.emit(IRIns(op: op, type: type, a: a, b: b, c: c, k: k))
+        cse[key] = r
+        return r
     }
+
+    private struct CSEKey: Hashable {
+        let op: IROp, type: UInt8, a: IRRef, b: IRRef, c: IRRef, k: Int64
+    }
+    private var cse: [CSEKey: IRRef] = [:]
 
     func kvalue(_ v: Value) throws -> IRRef {
         switch Int32(v.tt) {
