@@ -149,8 +149,12 @@ extension VM {
             case .getfield:
                 let t = base[i.b], key = k[i.c]
                 if t.isTable {
-                    let v = tableGetStr(t.table, key.str)
-                    if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
+                    if key.str.pointee.isshort != 0 {
+                        if let v = indexChainShortStr(t.table, key.str) { base[a] = v; continue }
+                    } else {
+                        let v = tableGetStr(t.table, key.str)
+                        if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
+                    }
                 }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(t, key, info: .register(i.b))
@@ -188,8 +192,16 @@ extension VM {
             case .setfield:
                 let t = base[a], key = k[i.b]
                 let v = i.k ? k[i.c] : base[i.c]
-                if t.isTable && t.table.pointee.metatable == nil {
-                    tableSetStr(t.table, key.str, v); continue
+                if t.isTable {
+                    let tb = t.table
+                    if tb.pointee.metatable == nil || fastTM(tb.pointee.metatable, .newindex) == nil {
+                        tableSetStr(tb, key.str, v); continue
+                    }
+                    // with __newindex, a present field is still assigned in place
+                    if key.str.pointee.isshort != 0, let slot = lt_tab_getshortstr(tb, key.str), !slot.pointee.isNil {
+                        tb.pointee.hdr.flags = 0
+                        slot.pointee = v; continue
+                    }
                 }
                 ci.pointee.savedpc = pc
                 try setIndexSlow(t, key, v, info: .register(a))
@@ -210,8 +222,12 @@ extension VM {
                 let key = i.k ? k[i.c] : base[i.c]
                 base[a + 1] = obj
                 if obj.isTable {
-                    let v = tableGetStr(obj.table, key.str)
-                    if !v.isNil || fastTM(obj.table.pointee.metatable, .index) == nil { base[a] = v; continue }
+                    if key.isString && key.str.pointee.isshort != 0 {
+                        if let v = indexChainShortStr(obj.table, key.str) { base[a] = v; continue }
+                    } else if key.isString {
+                        let v = tableGetStr(obj.table, key.str)
+                        if !v.isNil || fastTM(obj.table.pointee.metatable, .index) == nil { base[a] = v; continue }
+                    }
                 }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(obj, key, info: .register(i.b))
@@ -248,7 +264,28 @@ extension VM {
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.mul, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
                 (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
-            case .modk, .powk, .divk, .idivk, .bandk, .bork, .bxork:
+            case .divk:
+                let x = base[i.b], y = k[i.c]
+                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble / y.asDouble); continue }
+                ci.pointee.savedpc = pc
+                let r = try arithSlow(.div, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
+            case .modk:
+                let x = base[i.b], y = k[i.c]
+                if x.isInt && y.isInt && y.i != 0 { base[a] = Value(int: Arith.imod(x.i, y.i)); continue }
+                if x.isFloat && y.isFloat { base[a] = Value(float: Arith.fmod(x.n, y.n)); continue }
+                if let r = arithFast(i.op, x, y) { base[a] = r; continue }
+                ci.pointee.savedpc = pc
+                let r = try arithSlow(.mod, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
+            case .idivk:
+                let x = base[i.b], y = k[i.c]
+                if x.isInt && y.isInt && y.i != 0 { base[a] = Value(int: Arith.idiv(x.i, y.i)); continue }
+                if let r = arithFast(i.op, x, y) { base[a] = r; continue }
+                ci.pointee.savedpc = pc
+                let r = try arithSlow(.idiv, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
+            case .powk, .bandk, .bork, .bxork:
                 let x = base[i.b], y = k[i.c]
                 if let r = arithFast(i.op, x, y) { base[a] = r; continue }
                 ci.pointee.savedpc = pc
@@ -289,7 +326,28 @@ extension VM {
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.mul, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
                 (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
-            case .mod, .pow, .div, .idiv, .band, .bor, .bxor, .shl, .shr:
+            case .div:
+                let x = base[i.b], y = base[i.c]
+                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble / y.asDouble); continue }
+                ci.pointee.savedpc = pc
+                let r = try arithSlow(.div, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
+            case .mod:
+                let x = base[i.b], y = base[i.c]
+                if x.isInt && y.isInt && y.i != 0 { base[a] = Value(int: Arith.imod(x.i, y.i)); continue }
+                if x.isFloat && y.isFloat { base[a] = Value(float: Arith.fmod(x.n, y.n)); continue }
+                if let r = arithFast(i.op, x, y) { base[a] = r; continue }
+                ci.pointee.savedpc = pc
+                let r = try arithSlow(.mod, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
+            case .idiv:
+                let x = base[i.b], y = base[i.c]
+                if x.isInt && y.isInt && y.i != 0 { base[a] = Value(int: Arith.idiv(x.i, y.i)); continue }
+                if let r = arithFast(i.op, x, y) { base[a] = r; continue }
+                ci.pointee.savedpc = pc
+                let r = try arithSlow(.idiv, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
+                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
+            case .pow, .band, .bor, .bxor, .shl, .shr:
                 let x = base[i.b], y = base[i.c]
                 if let r = arithFast(i.op, x, y) { base[a] = r; continue }
                 ci.pointee.savedpc = pc

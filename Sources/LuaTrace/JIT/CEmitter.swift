@@ -28,13 +28,12 @@ struct CEmitter {
     /// back-edge needs no copy (tcc keeps every variable in memory; copies cost).
     private var varOf: [IRRef: IRRef] = [:]
     private var coalesced = Set<PathSlot>()
-    /// Float accumulators kept in an SSE register across iterations: header IR ref -> xmm number.
-    /// tcc keeps every variable in memory, so a loop-carried `acc = acc + x` would otherwise pay a
-    /// store/load round trip per iteration; tcc itself only uses the low xmm registers for the
-    /// simple statements we emit, and the loop body must not call out (calls clobber them).
-    private var pinned: [IRRef: Int] = [:]
-    /// acc = acc (+|-|*) other, done in the accumulator's register; op is the SSE opcode byte.
-    private var pinnedAdd: [IRRef: (acc: IRRef, other: IRRef, op: UInt8)] = [:]
+    /// Loop-carried floats kept in an SSE register across iterations (see CEmitter+Registers.swift):
+    /// header IR ref -> xmm number, and the loop-end value -> how it is updated in the register.
+    var pinned: [IRRef: Int] = [:]
+    var pinnedUpdate: [IRRef: PinnedUpdate] = [:]
+    /// xmm register holding the sign mask (for pinned negations), if any.
+    var signMaskReg: Int? = nil
 
     /// Pure values with a single use in the same path segment, computed inside their user's C
     /// expression instead of into a variable of their own (each variable is a store and a load
@@ -69,7 +68,10 @@ struct CEmitter {
         for snap in trace.snapshots { for (_, r) in snap.slots where r >= 0 && Int(r) < n { otherUses[Int(r)] += 1 } }
         for p in paths { for (_, e) in p.loopEnd where e >= 0 && Int(e) < n { otherUses[Int(e)] += 1 } }
         for (_, h) in trace.headerSlots where h >= 0 && Int(h) < n { otherUses[Int(h)] += 1 }
-        for (_, pa) in pinnedAdd { otherUses[Int(pa.other)] += 1; otherUses[Int(pa.acc)] += 1 }
+        for (_, pu) in pinnedUpdate {
+            if pu.other >= 0 { otherUses[Int(pu.other)] += 1 }
+            otherUses[Int(pu.acc)] += 1
+        }
         var segment = [Int](repeating: -1, count: n)
         for idx in 0..<min(trace.rootEnd, n) { segment[idx] = 0 }
         for (bi, b) in trace.branches.enumerated() { for idx in b.start..<min(b.end, n) { segment[idx] = bi + 1 } }
@@ -85,12 +87,14 @@ struct CEmitter {
             let i = ins[r]
             guard CEmitter.fusableOps.contains(i.op), insUses[r] == 1, otherUses[r] == 0, user[r] > r,
                   segment[r] >= 0, segment[r] == segment[user[r]], varOf[IRRef(r)] == nil,
-                  pinnedAdd[IRRef(r)] == nil, pinned[IRRef(r)] == nil else { continue }
+                  pinnedUpdate[IRRef(r)] == nil, pinned[IRRef(r)] == nil,
+                  !(i.op == .neg && i.type == UInt8(LT_TFLOAT)) else { continue }
             let u = user[r]
             let at = fused.contains(IRRef(u)) ? evalAt[u] : u
             var ok = true
             for o in [i.a, i.b, i.c] where o >= 0 && !ins[Int(o)].op.isConstant {
-                if pinned[o] != nil { ok = false; break }
+                // a pinned value's C variable is stale unless it is stored at its update
+                if pinned[o] != nil && !(pinnedUpdate.values.contains { $0.acc == o && $0.store }) { ok = false; break }
                 let ov = varOf[o] ?? o
                 for idx in (r + 1)..<at where assigned(idx) == ov && !fused.contains(IRRef(idx)) { ok = false; break }
                 if !ok { break }
@@ -100,55 +104,6 @@ struct CEmitter {
                 evalAt[r] = at
             }
         }
-    }
-
-    private static let callingOps: Set<IROp> = [.fmath, .fmath2, .pow, .tset, .mod, .idiv]
-
-    private mutating func computePinning() {
-        guard trace.branches.isEmpty, trace.typeStable else { return }
-        let ins = trace.ir.ins
-        if ins.contains(where: { CEmitter.callingOps.contains($0.op) && ($0.type == UInt8(LT_TFLOAT) || $0.op == .tset
-                                                                          || $0.op == .fmath || $0.op == .fmath2 || $0.op == .pow) }) {
-            return
-        }
-        var uses = [Int](repeating: 0, count: ins.count)
-        for i in ins {
-            for r in [i.a, i.b, i.c] where r >= 0 { uses[Int(r)] += 1 }
-        }
-        let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
-        // xmm0-7 are tcc's; it only touches xmm0/xmm1 (and xmm6/7 never) for the statements we
-        // emit, and never xmm8-15
-        var regs = [7, 6, 8, 9, 10, 11, 12, 13, 14, 15]
-        for (slot, e) in trace.loopEnd where coalesced.contains(PathSlot(path: 0, slot: slot)) {
-            guard let h = headerOf[slot], !regs.isEmpty else { continue }
-            let ei = ins[Int(e)]
-            guard ei.op == .add || ei.op == .sub || ei.op == .mul, ei.type == UInt8(LT_TFLOAT),
-                  ins[Int(h)].type == UInt8(LT_TFLOAT), uses[Int(h)] == 1, uses[Int(e)] == 0 else { continue }
-            let other: IRRef
-            if ei.a == h && ei.b != h {
-                other = ei.b
-            } else if ei.b == h && ei.a != h && ei.op != .sub {
-                other = ei.a        // + and * commute exactly in IEEE arithmetic
-            } else {
-                continue
-            }
-            pinned[h] = regs.removeFirst()
-            pinnedAdd[e] = (acc: h, other: other, op: ei.op == .add ? 0x58 : (ei.op == .sub ? 0x5c : 0x59))
-        }
-    }
-
-    /// Machine code (tcc's assembler lacks SSE2 mnemonics) for op (0x10 load, 0x58 add, 0x11
-    /// store) between xmm`reg` and the double at the address in rax.
-    /// xmm8-15 need a REX prefix (0x44, after the mandatory 0xf2).
-    private static func sse(_ op: UInt8, _ reg: Int, _ addr: String) -> String {
-        let modrm = 0x00 | ((reg & 7) << 3)    // mod=00, rm=000 (%rax)
-        let rex = reg >= 8 ? "0x44," : ""
-        return "  __asm__ volatile(\".byte 0xf2,\(rex)0x0f,0x\(String(op, radix: 16)),0x\(String(modrm, radix: 16))\" :: \"a\"(\(addr)));\n"
-    }
-
-    /// Stores the pinned accumulators back to their C variables (before exits).
-    private var spillPinned: String {
-        pinned.sorted(by: { $0.key < $1.key }).map { CEmitter.sse(0x11, $0.value, "&v\($0.key)") }.joined()
     }
 
     /// Every path's loop end: the root's, then each side branch's (nil = leaves through an exit).
@@ -316,7 +271,7 @@ struct CEmitter {
             prologue += "  if (base[\(slot)].tt != \(t)) return 0;\n"
             if CEmitter.cType(t) != nil { prologue += "  v\(ref) = base[\(slot)].u.\(CEmitter.field(t));\n" }
         }
-        for (h, reg) in pinned.sorted(by: { $0.key < $1.key }) { prologue += CEmitter.sse(0x10, reg, "&v\(h)") }
+        prologue += pinnedPrologue
         let allPaths = paths
         for idx in 0..<trace.rootEnd { emitIns(IRRef(idx), ir.ins[idx]) }
         // A single-path loop is unrolled once: the back-edge copies, then the iteration again.
@@ -387,7 +342,17 @@ struct CEmitter {
         let me = name(r)
         func set(_ e: String) -> String { "  \(me) = \(e);\n" }
         if fused.contains(r) { return }
-        if CEmitter.fusableOps.contains(i.op), pinnedAdd[r] == nil, let e = pureExpr(i) {
+        if pinnedUpdate[r] != nil {
+            body += pinnedUpdateCode(r)
+            return
+        }
+        if i.op == .neg && !isInt {
+            // flip the sign bit (also of a NaN, as lua does; tcc's -x is -0.0 - x, which keeps a
+            // NaN's sign)
+            body += set(a) + "  __asm__ volatile(\"btcq $63, (%%rax)\" :: \"a\"(&\(me)));\n"
+            return
+        }
+        if CEmitter.fusableOps.contains(i.op), let e = pureExpr(i) {
             body += set(e)
             return
         }
@@ -404,14 +369,6 @@ struct CEmitter {
             typedLoad(r, "((LTUpVal *)\(a))->v", i.snap)
         case .ustore:
             body += "  { LTValue *q = ((LTUpVal *)\(a))->v; \(store("(*q)", i.b)) }\n"
-        case .add where pinnedAdd[r] != nil, .sub where pinnedAdd[r] != nil, .mul where pinnedAdd[r] != nil:
-            let p = pinnedAdd[r]!
-            let reg = pinned[p.acc]!
-            if ir[p.other].op.isConstant {
-                body += "  { double kk = \(v(p.other));\n" + CEmitter.sse(p.op, reg, "&kk") + "  }\n"
-            } else {
-                body += CEmitter.sse(p.op, reg, "&\(v(p.other))")
-            }
         case .add, .sub, .mul:
             let o = i.op == .add ? "+" : (i.op == .sub ? "-" : "*")
             body += set(isInt ? "(int64_t)((uint64_t)\(a) \(o) (uint64_t)\(b))" : "\(a) \(o) \(b)")
@@ -434,7 +391,7 @@ struct CEmitter {
         case .pow:
             body += set("pow(\(a), \(b))")
         case .neg:
-            body += set(isInt ? "(int64_t)(0 - (uint64_t)\(a))" : "-\(a)")
+            body += set("(int64_t)(0 - (uint64_t)\(a))")
         case .band: body += set("\(a) & \(b)")
         case .bor: body += set("\(a) | \(b)")
         case .bxor: body += set("\(a) ^ \(b)")

@@ -89,6 +89,22 @@ extension VM {
         return tableGetHash(t, Value(string: key))
     }
 
+    /// `t[key]` for a short-string key following `__index` tables (the usual class/prototype
+    /// chain), without calling anything. nil when the chain reaches an `__index` function or
+    /// a non-table, or is deeper than a few levels: then the caller takes its slow path (which
+    /// starts over, so nothing is done twice observably: lookups have no side effects).
+    @inline(__always) func indexChainShortStr(_ t: TablePtr, _ key: StringPtr) -> Value? {
+        var t = t
+        for _ in 0..<4 {
+            let v = tableGetShortStr(t, key)
+            if !v.isNil { return v }
+            guard let h = fastTM(t.pointee.metatable, .index) else { return .nilValue }
+            guard h.isTable else { return nil }
+            t = h.table
+        }
+        return nil
+    }
+
     /// Raw get with any key (normalises float keys).
     func tableGet(_ t: TablePtr, _ key: Value) -> Value {
         switch key.tt {
