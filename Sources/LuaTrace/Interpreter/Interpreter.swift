@@ -21,6 +21,11 @@ import LuaBytecode
 typealias PC = UnsafePointer<UInt32>
 typealias CallInfoPtr = UnsafeMutablePointer<LTCallInfo>
 
+/// Which copy of the dispatch loop runs (see VM.runLoop).
+protocol InterpreterMode { static var recording: Bool { get } }
+enum PlainMode: InterpreterMode { static var recording: Bool { false } }
+enum RecordingMode: InterpreterMode { static var recording: Bool { true } }
+
 extension VM {
     /// The interpreter's hot locals for frame `ciIdx` (frame, closure, constants, pc, base).
     @inline(__always)
@@ -72,20 +77,35 @@ extension VM {
         }
     }
 
-    // swiftlint:disable:next function_body_length cyclomatic_complexity
     func run(entry: Int) throws {
+        if jitOptions.enabled && jit.recorder != nil { jitAbort("re-entered the interpreter") }
+        var recording = false
+        while true {
+            let switchMode = recording ? try runLoop(entry: entry, RecordingMode.self)
+                                       : try runLoop(entry: entry, PlainMode.self)
+            if !switchMode { return }
+            recording.toggle()
+        }
+    }
+
+    /// The dispatch loop, specialised for plain execution and for recording a trace (the
+    /// recorder's per-instruction hook exists only in the recording copy, so the plain loop
+    /// pays nothing for it). Returns false when the entry frame has returned, true when the
+    /// loop must continue in the other mode: the current instruction is then saved in the top
+    /// frame's `savedpc`, where the other copy resumes.
+    // swiftlint:disable:next function_body_length cyclomatic_complexity
+    @inline(never)
+    func runLoop<M: InterpreterMode>(entry: Int, _ mode: M.Type) throws -> Bool {
         let th = L!
         var (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
 
-        // JIT: hot-loop counters, and whether this activation is recording a trace
+        // JIT: hot-loop counters, and whether a trace is being recorded
         let jitOn = jitOptions.enabled
         let hot = jitOn ? jit.hotcounts : UnsafeMutablePointer<UInt16>(bitPattern: 8)!
-        if jitOn && jit.recorder != nil { jitAbort("re-entered the interpreter") }
-        var recording = false
 
         while true {
-            if recording {
-                recording = jitRecordStep(pc: pc, ciIdx: ciIdx, base: base)
+            if M.recording {
+                if !jitRecordStep(pc: pc, ciIdx: ciIdx, base: base) { ci.pointee.savedpc = pc; return true }
             }
             let i = pc.pointee
             pc += 1
@@ -398,15 +418,18 @@ extension VM {
                 pc += i.sJ
                 if i.sJ < 0 && jitOn {
                     if VM.countBackedge(hot, pc) {
-                        recording = jitHotLoop(backedge: pc - i.sJ - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl)
+                        if jitHotLoop(backedge: pc - i.sJ - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl) && !M.recording {
+                            ci.pointee.savedpc = pc; return true
+                        }
                     }
                 }
             case .jloop:
                 pc += i.sJ
-                if !recording {
+                if !M.recording {
                     ci.pointee.savedpc = pc
-                    recording = try jitEnter(backedge: pc - i.sJ - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
+                    let started = try jitEnter(backedge: pc - i.sJ - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
                     (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
+                    if started { ci.pointee.savedpc = pc; return true }
                 }
 
             // ---- comparisons ----
@@ -544,7 +567,7 @@ extension VM {
                 (ci, base) = VM.frameBase(th, ciIdx)
                 let n = Int(th.pointee.top) - funcIdx
                 if try finishReturn(th, ciIdx: ciIdx, first: funcIdx, count: n, closeK: false, cArg: i.c, entry: entry) {
-                    return
+                    return false
                 }
                 ciIdx -= 1
                 (ci, cl, k, pc, base) = VM.frameState(th, ciIdx)
@@ -554,13 +577,13 @@ extension VM {
                 if n < 0 { n = Int(th.pointee.top) - first }
                 ci.pointee.savedpc = pc
                 if try finishReturn(th, ciIdx: ciIdx, first: first, count: n, closeK: i.k, cArg: i.c, entry: entry) {
-                    return
+                    return false
                 }
                 ciIdx -= 1
                 (ci, cl, k, pc, base) = VM.frameState(th, ciIdx)
             case .return0:
                 if try finishReturn(th, ciIdx: ciIdx, first: base - th.pointee.stack + a, count: 0, closeK: false, cArg: 0, entry: entry) {
-                    return
+                    return false
                 }
                 ciIdx -= 1
                 (ci, cl, k, pc, base) = VM.frameState(th, ciIdx)
@@ -586,7 +609,7 @@ extension VM {
                     continue
                 }
                 if try finishReturn(th, ciIdx: ciIdx, first: base - th.pointee.stack + a, count: 1, closeK: false, cArg: 0, entry: entry) {
-                    return
+                    return false
                 }
                 ciIdx -= 1
                 (ci, cl, k, pc, base) = VM.frameState(th, ciIdx)
@@ -620,14 +643,17 @@ extension VM {
                         if i.op == .jforloop {
                             // a loop with only a few iterations left is cheaper to finish here
                             // than to enter and leave compiled code
-                            if !recording && (!step.isInt || UInt64(bitPattern: base[a + 1].i) >= 4) {
+                            if !M.recording && (!step.isInt || UInt64(bitPattern: base[a + 1].i) >= 4) {
                                 ci.pointee.savedpc = pc
-                                recording = try jitEnter(backedge: pc + i.bx - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
+                                let started = try jitEnter(backedge: pc + i.bx - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
                                 (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
+                                if started { ci.pointee.savedpc = pc; return true }
                             }
                         } else {
                             if VM.countBackedge(hot, pc) {
-                                recording = jitHotLoop(backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl)
+                                if jitHotLoop(backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl) && !M.recording {
+                                    ci.pointee.savedpc = pc; return true
+                                }
                             }
                         }
                     }
@@ -668,14 +694,17 @@ extension VM {
                     pc -= i.bx
                     if jitOn {
                         if i.op == .jtforloop {
-                            if !recording {
+                            if !M.recording {
                                 ci.pointee.savedpc = pc
-                                recording = try jitEnter(backedge: pc + i.bx - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
+                                let started = try jitEnter(backedge: pc + i.bx - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
                                 (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
+                                if started { ci.pointee.savedpc = pc; return true }
                             }
                         } else {
                             if VM.countBackedge(hot, pc) {
-                                recording = jitHotLoop(backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl)
+                                if jitHotLoop(backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl) && !M.recording {
+                                    ci.pointee.savedpc = pc; return true
+                                }
                             }
                         }
                     }

@@ -27,7 +27,7 @@ struct CEmitter {
     /// variable when the header value is dead by the time the new value is computed, so the
     /// back-edge needs no copy (tcc keeps every variable in memory; copies cost).
     private var varOf: [IRRef: IRRef] = [:]
-    private var coalesced = Set<PathSlot>()
+    var coalesced = Set<PathSlot>()
     /// Loop-carried floats kept in an SSE register across iterations (see CEmitter+Registers.swift):
     /// header IR ref -> xmm number, and the loop-end value -> how it is updated in the register.
     var pinned: [IRRef: Int] = [:]
@@ -156,7 +156,7 @@ struct CEmitter {
         }
     }
 
-    private struct PathSlot: Hashable { let path: Int; let slot: Int }
+    struct PathSlot: Hashable { let path: Int; let slot: Int }
 
     private func name(_ r: IRRef) -> String { "v\(varOf[r] ?? r)" }
 
