@@ -13,6 +13,8 @@
 //               slots, boxing unboxed values with their static type tag, and returns N.
 //
 // Values of type nil/false/true have no C variable: they are constants by construction.
+// Loop-carried floats may live in SSE registers instead (CEmitter+Registers.swift): their C
+// variable is then either kept equal to the register or written from it before every exit.
 
 import CLuaRuntime
 #if canImport(Glibc)
