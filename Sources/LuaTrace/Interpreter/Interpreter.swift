@@ -112,7 +112,7 @@ extension VM {
             let a = Int((i >> 7) & 0xFF)
             switch Op.from(i) {
             case .move:
-                base[a] = base[i.b]
+                (base + a).copyValue(from: base + i.b)
             case .loadi:
                 base[a] = Value(int: Int64(i.sBx))
             case .loadf:
@@ -593,7 +593,7 @@ extension VM {
                     let fn = Int(ci.pointee.func)
                     let wanted = Int(ci.pointee.nresults)
                     let stack = th.pointee.stack!
-                    stack[fn] = base[a]
+                    (stack + fn).copyValue(from: base + a)
                     if wanted < 0 {
                         th.pointee.top = Int64(fn + 1)
                     } else if wanted > 1 {

@@ -89,3 +89,11 @@ extension LTValue {
         return false
     }
 }
+
+extension UnsafeMutablePointer where Pointee == LTValue {
+    /// Copies a value as two 8-byte halves (see lt_copyval): use it where a copy reads a
+    /// register the previous instructions are likely to have just computed (MOVE, returns).
+    @inline(__always) func copyValue(from src: UnsafeMutablePointer<LTValue>) {
+        lt_copyval(self, src)
+    }
+}
