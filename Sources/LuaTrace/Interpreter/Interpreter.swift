@@ -194,7 +194,21 @@ extension VM {
                 let t = base[a], key = base[i.b]
                 let v = i.k ? k[i.c] : base[i.c]
                 if t.isTable && t.table.pointee.metatable == nil {
-                    if key.isInt { tableSetInt(t.table, key.i, v); continue }
+                    if key.isInt {
+                        let tb = t.table, idx = UInt64(bitPattern: key.i &- 1)
+                        if idx < UInt64(tb.pointee.asize) { tb.pointee.array[Int(idx)] = v; continue }
+                        tableSetHash(tb, key, v)
+                        // a store that grows a table may make a collection due: collect here (the
+                        // instruction is complete) rather than at the next allocation site, so
+                        // a loop filling a big table can reuse the garbage of the previous one
+                        if gcDue {
+                            ci.pointee.savedpc = pc
+                            th.pointee.top = ci.pointee.top
+                            gcSafePoint()
+                            (ci, base) = VM.frameBase(th, ciIdx)
+                        }
+                        continue
+                    }
                     if key.isString { tableSetStr(t.table, key.str, v); continue }
                 }
                 ci.pointee.savedpc = pc

@@ -35,7 +35,7 @@ extension VM {
     }
 
     func freeTable(_ t: TablePtr) {
-        if let a = t.pointee.array { a.deallocate() }
+        if let a = t.pointee.array { free(a) }
         if let n = t.pointee.node { n.deallocate() }
         totalBytes -= Int(t.pointee.asize) * 16 + Int(t.pointee.nodecap) * 32 + MemoryLayout<LTTable>.stride
     }
@@ -221,12 +221,19 @@ extension VM {
     func resizeArray(_ t: TablePtr, _ n: Int) {
         let old = Int(t.pointee.asize)
         if n == old { return }
-        let na = UnsafeMutablePointer<LTValue>.allocate(capacity: n)
-        let keep = min(old, n)
-        if keep > 0 { na.update(from: t.pointee.array, count: keep) }
-        if n > keep { (na + keep).initialize(repeating: .nilValue, count: n - keep) }
-        if let a = t.pointee.array { a.deallocate() }
-        t.pointee.array = na
+        // realloc: a large array grows in place (glibc remaps big blocks) instead of holding
+        // the old and the new copy at once
+        if n == 0 {
+            if let a = t.pointee.array { free(a) }
+            t.pointee.array = nil
+        } else {
+            guard let raw = realloc(t.pointee.array, n * MemoryLayout<LTValue>.stride) else {
+                fatalError("luatrace: out of memory")
+            }
+            let na = raw.assumingMemoryBound(to: LTValue.self)
+            if n > old { (na + old).initialize(repeating: .nilValue, count: n - old) }
+            t.pointee.array = na
+        }
         t.pointee.asize = UInt32(n)
         totalBytes += (n - old) * 16
     }
