@@ -530,6 +530,26 @@ extension VM {
                 ci.pointee.savedpc = pc
                 let f = th.pointee.stack[funcIdx]
                 if f.tt == UInt64(LT_TLCL) {
+                    // fast path: a fixed-parameter function, with room on the stack and for a frame
+                    let ncl = f.lclosure, p = ncl.pointee.p!
+                    let nparams = Int(p.pointee.numparams), newTop = funcIdx + 1 + Int(p.pointee.maxstacksize)
+                    let ni = Int(th.pointee.nci)
+                    if p.pointee.isvararg == 0 && newTop + VM.extraStack <= Int(th.pointee.stacksize)
+                        && ni < Int(th.pointee.cisize) && ni < VM.maxFrames {
+                        let stack = th.pointee.stack!
+                        var j = nargs
+                        while j < nparams { stack[funcIdx + 1 + j] = .nilValue; j += 1 }
+                        th.pointee.nci = Int64(ni + 1)
+                        ciIdx = ni
+                        ci = th.pointee.ci + ni
+                        pc = UnsafePointer(p.pointee.code)
+                        ci.pointee = LTCallInfo(func: Int64(funcIdx), top: Int64(newTop), savedpc: pc,
+                                                nresults: Int32(nresults), callstatus: LT_CIST_LUA, nextraargs: 0, extra: 0)
+                        cl = ncl
+                        k = UnsafePointer(p.pointee.k!)
+                        base = stack + funcIdx + 1
+                        continue
+                    }
                     try pushLuaFrame(th, funcIdx: funcIdx, nargs: nargs, nresults: nresults)
                     ciIdx += 1
                     (ci, cl, k, pc, base) = VM.frameState(th, ciIdx)
