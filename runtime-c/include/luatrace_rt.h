@@ -143,7 +143,7 @@ typedef struct LTTable {
     LTValue *array;
     LTNode *node;
     uint32_t nodeused;          /* nodes with non-nil keys (incl. dead) */
-    uint32_t pad;
+    uint32_t lenhint;           /* cache for '#': a recent border inside the array part */
     struct LTTable *metatable;
 } LTTable;
 
@@ -288,12 +288,22 @@ static inline int64_t lt_tab_len(LTTable *t) {
     uint64_t asize = t->asize;
     LTValue *arr = t->array;
     if (asize > 0 && arr[asize - 1].tt == LT_TNIL) {
-        if (arr[0].tt == LT_TNIL) return 0;
+        /* the border found last time, or one past it (a table being appended to), is
+           checked first: '#t' stays O(1) in loops doing t[#t + 1] = v */
+        uint64_t h = t->lenhint;
+        if (h < asize && arr[h].tt == LT_TNIL) {
+            if (h == 0 || arr[h - 1].tt != LT_TNIL) return (int64_t)h;
+        } else if (h + 1 < asize && arr[h + 1].tt == LT_TNIL) {
+            t->lenhint = (uint32_t)(h + 1);
+            return (int64_t)(h + 1);
+        }
+        if (arr[0].tt == LT_TNIL) { t->lenhint = 0; return 0; }
         uint64_t lo = 1, hi = asize;      /* arr[lo-1] non-nil, arr[hi-1] nil */
         while (hi - lo > 1) {
             uint64_t m = (lo + hi) / 2;
             if (arr[m - 1].tt == LT_TNIL) hi = m; else lo = m;
         }
+        t->lenhint = (uint32_t)lo;
         return (int64_t)lo;
     }
     if (t->nodecap == 0) return (int64_t)asize;

@@ -28,6 +28,7 @@ extension VM {
         t.pointee.array = nil
         t.pointee.node = nil
         t.pointee.nodeused = 0
+        t.pointee.lenhint = 0
         t.pointee.metatable = nil
         if narray > 0 { resizeArray(t, narray) }
         if nhash > 0 { allocNodes(t, capacityFor(nhash)) }
