@@ -151,7 +151,7 @@ extension VM {
         th.pointee.ci[fi] = LTCallInfo(func: Int64(funcIdx), top: Int64(funcIdx + 1 + nargs + 20), savedpc: nil,
                                        nresults: Int32(nresults), callstatus: status, nextraargs: 0, extra: extra)
         th.pointee.top = Int64(funcIdx + 1 + nargs)
-        let n = try natives[Int(nat.pointee.fnid)](self, Args(base: funcIdx + 1, count: nargs))
+        let n = try natives[Int(nat.pointee.fnid)].call(self, Args(base: funcIdx + 1, count: nargs))
         let t = L!       // natives never leave a different thread running
         let first = Int(t.pointee.top) - n
         moveResults(t.pointee.stack, from: first, to: funcIdx, count: n, wanted: nresults)

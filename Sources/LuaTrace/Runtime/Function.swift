@@ -96,7 +96,7 @@ extension VM {
 
     /// Registers a native function and returns its id.
     func registerNative(_ name: String, _ fn: @escaping NativeFn) -> Int {
-        natives.append(fn)
+        natives.append(NativeEntry(call: fn))
         nativeNames.append(name)
         return natives.count - 1
     }

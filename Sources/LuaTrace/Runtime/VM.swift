@@ -31,6 +31,10 @@ struct Args {
 /// thread's top and returns how many it pushed.
 typealias NativeFn = (VM, Args) throws -> Int
 
+struct NativeEntry {
+    let call: NativeFn
+}
+
 /// Metamethod events, in the order of the absence-cache bits in LTTable.hdr.flags.
 enum TM: Int, CaseIterable {
     case index, newindex, gc, mode, len, eq                  // cached (fast) ones first
@@ -101,7 +105,10 @@ final class VM {
     /// Interned metamethod names, indexed by TM.rawValue.
     var tmNames: [StringPtr] = []
     /// Native functions, indexed by LTNative.fnid.
-    var natives: [NativeFn] = []
+    /// Native functions by id. The closure is wrapped in a struct so the array stores it at
+    /// its natural abstraction: a bare `[NativeFn]` stores generic-abstraction closures and
+    /// every call went through a reabstraction thunk.
+    var natives: [NativeEntry] = []
     var nativeNames: [String] = []
     /// Debug info per proto id.
     var protoDebug: [ProtoDebug?] = []
