@@ -257,6 +257,19 @@ extension VM {
         guard let hh = h else { return false }
         return try callTM(hh, x, y).isTruthy
     }
+    /// LTI/LEI/GTI/GEI on a non-number: metamethods or the comparison error.
+    @inline(never)
+    func compareImmediateSlow(_ i: UInt32, _ x: Value) throws -> Bool {
+        let imm = Int64(i.sB)
+        let immV = i.c != 0 ? Value(float: Double(imm)) : Value(int: imm)
+        switch Op.from(i) {
+        case .lti: return try lessThanSlow(x, immV)
+        case .lei: return try lessEqualSlow(x, immV)
+        case .gti: return try lessThanSlow(immV, x)
+        default: return try lessEqualSlow(immV, x)
+        }
+    }
+
 
     func lessThanSlow(_ x: Value, _ y: Value) throws -> Bool {
         if x.isNumber && y.isNumber { return VM.numLess(x, y) }

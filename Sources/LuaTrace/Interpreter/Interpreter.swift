@@ -484,34 +484,39 @@ extension VM {
                 let imm = Int64(i.sB)
                 let cond = x.isInt ? x.i == imm : (x.isFloat ? x.n == Double(imm) : false)
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
-            case .lti, .lei, .gti, .gei:
-                let x = base[a]
-                let imm = Int64(i.sB)
-                var cond: Bool
-                if x.isInt {
-                    switch i.op {
-                    case .lti: cond = x.i < imm
-                    case .lei: cond = x.i <= imm
-                    case .gti: cond = x.i > imm
-                    default: cond = x.i >= imm
-                    }
-                } else if x.isFloat {
-                    let d = Double(imm)
-                    switch i.op {
-                    case .lti: cond = x.n < d
-                    case .lei: cond = x.n <= d
-                    case .gti: cond = x.n > d
-                    default: cond = x.n >= d
-                    }
-                } else {
+            case .lti:
+                let x = base[a], imm = Int64(i.sB)
+                let cond: Bool
+                if x.isInt { cond = x.i < imm } else if x.isFloat { cond = x.n < Double(imm) } else {
                     ci.pointee.savedpc = pc
-                    let immV = i.c != 0 ? Value(float: Double(imm)) : Value(int: imm)
-                    switch i.op {
-                    case .lti: cond = try lessThanSlow(x, immV)
-                    case .lei: cond = try lessEqualSlow(x, immV)
-                    case .gti: cond = try lessThanSlow(immV, x)
-                    default: cond = try lessEqualSlow(immV, x)
-                    }
+                    cond = try compareImmediateSlow(i, x)
+                    (ci, base) = VM.frameBase(th, ciIdx)
+                }
+                if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
+            case .lei:
+                let x = base[a], imm = Int64(i.sB)
+                let cond: Bool
+                if x.isInt { cond = x.i <= imm } else if x.isFloat { cond = x.n <= Double(imm) } else {
+                    ci.pointee.savedpc = pc
+                    cond = try compareImmediateSlow(i, x)
+                    (ci, base) = VM.frameBase(th, ciIdx)
+                }
+                if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
+            case .gti:
+                let x = base[a], imm = Int64(i.sB)
+                let cond: Bool
+                if x.isInt { cond = x.i > imm } else if x.isFloat { cond = x.n > Double(imm) } else {
+                    ci.pointee.savedpc = pc
+                    cond = try compareImmediateSlow(i, x)
+                    (ci, base) = VM.frameBase(th, ciIdx)
+                }
+                if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
+            case .gei:
+                let x = base[a], imm = Int64(i.sB)
+                let cond: Bool
+                if x.isInt { cond = x.i >= imm } else if x.isFloat { cond = x.n >= Double(imm) } else {
+                    ci.pointee.savedpc = pc
+                    cond = try compareImmediateSlow(i, x)
                     (ci, base) = VM.frameBase(th, ciIdx)
                 }
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
