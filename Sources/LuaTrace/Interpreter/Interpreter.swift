@@ -262,6 +262,12 @@ extension VM {
                         let v = tableGetStr(obj.table, key.str)
                         if !v.isNil || fastTM(obj.table.pointee.metatable, .index) == nil { base[a] = v; continue }
                     }
+                } else if obj.isString && key.isString && key.str.pointee.isshort != 0 {
+                    // s:method(...): the string metatable's __index table (the string library)
+                    if let h = fastTM(typeMetatables[Int(LT_TSTRING)], .index), h.isTable,
+                       let v = indexChainShortStr(h.table, key.str), !v.isNil {
+                        base[a] = v; continue
+                    }
                 }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(obj, key, info: .register(i.b))
