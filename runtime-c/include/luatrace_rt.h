@@ -210,6 +210,13 @@ static inline void lt_copyval(LTValue *d, const LTValue *s) {
     d->tt = hi;
 }
 
+/* A hint to load the cache line at p (the GC's sweep walks a linked list of cold objects). */
+static inline void lt_prefetch(const void *p) {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p);
+#endif
+}
+
 /* ---- Lua 5.4 integer arithmetic shared by the interpreter and traces --------------------- */
 /* Floor division; the caller guarantees b != 0. */
 static inline int64_t lt_idiv(int64_t a, int64_t b) {

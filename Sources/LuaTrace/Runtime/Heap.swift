@@ -273,6 +273,7 @@ extension VM {
         var cur = allgc
         while let o = cur {
             let next = o.pointee.gcnext
+            if let n = next { lt_prefetch(n) }   // overlaps the miss on the next header with this one's free
             if o.pointee.marked != 0 {
                 o.pointee.marked = 0
                 prev = o
