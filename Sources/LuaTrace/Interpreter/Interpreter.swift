@@ -581,6 +581,29 @@ extension VM {
                 ci.pointee.savedpc = pc
                 if i.k { try closeFrom(level: base - th.pointee.stack, error: nil) }
                 let f = th.pointee.stack[funcIdx]
+                if f.tt == UInt64(LT_TLCL) {
+                    // fast path: a fixed-parameter callee that fits on the stack reuses the frame
+                    let ncl = f.lclosure, p = ncl.pointee.p!
+                    var dst = Int(ci.pointee.func)
+                    if i.c != 0 { dst -= Int(ci.pointee.nextraargs) + i.c }
+                    let newTop = dst + 1 + Int(p.pointee.maxstacksize)
+                    if p.pointee.isvararg == 0 && newTop + VM.extraStack <= Int(th.pointee.stacksize) {
+                        let stack = th.pointee.stack!
+                        for j in 0...nargs { (stack + dst + j).copyValue(from: stack + funcIdx + j) }
+                        var j = nargs
+                        while j < Int(p.pointee.numparams) { stack[dst + 1 + j] = .nilValue; j += 1 }
+                        pc = UnsafePointer(p.pointee.code)
+                        ci.pointee.func = Int64(dst)
+                        ci.pointee.top = Int64(newTop)
+                        ci.pointee.savedpc = pc
+                        ci.pointee.nextraargs = 0
+                        ci.pointee.callstatus |= LT_CIST_TAIL
+                        cl = ncl
+                        k = UnsafePointer(p.pointee.k!)
+                        base = stack + dst + 1
+                        continue
+                    }
+                }
                 if f.tt == UInt64(LT_TLCL) || (f.tt != UInt64(LT_TNATIVE) && resolvesToLua(f)) {
                     var nargs = nargs
                     if f.tt != UInt64(LT_TLCL) {
