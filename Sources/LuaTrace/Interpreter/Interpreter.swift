@@ -286,6 +286,7 @@ extension VM {
             case .addk:
                 let x = base[i.b], y = k[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &+ y.i); continue }
+                if x.isFloat && y.isFloat { base[a] = Value(float: x.n + y.n); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble + y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.add, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
@@ -293,6 +294,7 @@ extension VM {
             case .subk:
                 let x = base[i.b], y = k[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &- y.i); continue }
+                if x.isFloat && y.isFloat { base[a] = Value(float: x.n - y.n); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble - y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.sub, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
@@ -300,12 +302,14 @@ extension VM {
             case .mulk:
                 let x = base[i.b], y = k[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &* y.i); continue }
+                if x.isFloat && y.isFloat { base[a] = Value(float: x.n * y.n); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble * y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.mul, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
                 (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .divk:
                 let x = base[i.b], y = k[i.c]
+                if x.isFloat && y.isFloat { base[a] = Value(float: x.n / y.n); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble / y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.div, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
@@ -348,6 +352,7 @@ extension VM {
             case .add:
                 let x = base[i.b], y = base[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &+ y.i); continue }
+                if x.isFloat && y.isFloat { base[a] = Value(float: x.n + y.n); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble + y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.add, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
@@ -355,6 +360,7 @@ extension VM {
             case .sub:
                 let x = base[i.b], y = base[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &- y.i); continue }
+                if x.isFloat && y.isFloat { base[a] = Value(float: x.n - y.n); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble - y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.sub, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
@@ -362,12 +368,14 @@ extension VM {
             case .mul:
                 let x = base[i.b], y = base[i.c]
                 if x.isInt && y.isInt { base[a] = Value(int: x.i &* y.i); continue }
+                if x.isFloat && y.isFloat { base[a] = Value(float: x.n * y.n); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble * y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.mul, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
                 (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
             case .div:
                 let x = base[i.b], y = base[i.c]
+                if x.isFloat && y.isFloat { base[a] = Value(float: x.n / y.n); continue }
                 if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble / y.asDouble); continue }
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.div, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
