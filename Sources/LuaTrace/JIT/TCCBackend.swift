@@ -27,7 +27,7 @@ final class TCCBackend {
     private static let injectFailure = getenv("LUATRACE_TCC_FAIL") != nil
 
     init() {
-        prelude = String(cString: lt_rt_header()) + """
+        prelude = "#define LT_TRACE_PRELUDE 1\n" + String(cString: lt_rt_header()) + """
 
         double floor(double); double ceil(double); double sqrt(double); double fabs(double);
         double sin(double); double cos(double); double tan(double); double exp(double);
