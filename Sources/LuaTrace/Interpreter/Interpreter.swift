@@ -77,6 +77,46 @@ extension VM {
         }
     }
 
+    /// A binary arithmetic instruction: integers (when `intOp` is given and gives a result),
+    /// two floats, other numbers converted to floats; strings, metamethods and errors out of
+    /// line. Each opcode's case gets its own inlined copy with its operation.
+    @inline(__always)
+    func arith(_ i: UInt32, _ x: Value, _ y: Value, _ op: ArithOp, _ infoB: VarInfo, flip: Bool,
+               _ th: ThreadPtr, _ ciIdx: Int, _ ci: inout CallInfoPtr, _ base: inout StackPtr, _ pc: PC,
+               _ intOp: ((Int64, Int64) -> Int64?)?, _ floatOp: (Double, Double) -> Double) throws {
+        let a = Int((i >> 7) & 0xFF)
+        if let f = intOp, x.isInt && y.isInt {
+            if let r = f(x.i, y.i) { base[a] = Value(int: r); return }
+        } else if x.isFloat && y.isFloat {
+            base[a] = Value(float: floatOp(x.n, y.n)); return
+        } else if x.isNumber && y.isNumber {
+            base[a] = Value(float: floatOp(x.asDouble, y.asDouble)); return
+        }
+        ci.pointee.savedpc = pc
+        let r = try arithSlow(op, x, y, flip: flip, infoA: .register(i.b), infoB: infoB)
+        (ci, base) = VM.frameBase(th, ciIdx)
+        base[a] = r
+    }
+
+    /// LTI/LEI/GTI/GEI and the conditional jump after them: inline paths for integers and
+    /// floats (each opcode gets its own copy, with its comparison), metamethods out of line.
+    @inline(__always)
+    func compareImmediate(_ i: UInt32, _ th: ThreadPtr, _ ciIdx: Int, _ ci: inout CallInfoPtr, _ base: inout StackPtr,
+                          _ pc: inout PC, _ intOp: (Int64, Int64) -> Bool, _ floatOp: (Double, Double) -> Bool) throws {
+        let x = base[Int((i >> 7) & 0xFF)], imm = Int64(i.sB)
+        let cond: Bool
+        if x.isInt {
+            cond = intOp(x.i, imm)
+        } else if x.isFloat {
+            cond = floatOp(x.n, Double(imm))
+        } else {
+            ci.pointee.savedpc = pc
+            cond = try compareImmediateSlow(i, x)
+            (ci, base) = VM.frameBase(th, ciIdx)
+        }
+        if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
+    }
+
     func run(entry: Int) throws {
         if jitOptions.enabled && jit.recorder != nil { jitAbort("re-entered the interpreter") }
         var recording = false
@@ -283,52 +323,18 @@ extension VM {
                 ci.pointee.savedpc = pc
                 let r = try arithSlow(.add, x, Value(int: imm), flip: i.k, infoA: .register(i.b), infoB: .none)
                 (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
-            case .addk:
-                let x = base[i.b], y = k[i.c]
-                if x.isInt && y.isInt { base[a] = Value(int: x.i &+ y.i); continue }
-                if x.isFloat && y.isFloat { base[a] = Value(float: x.n + y.n); continue }
-                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble + y.asDouble); continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(.add, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
-            case .subk:
-                let x = base[i.b], y = k[i.c]
-                if x.isInt && y.isInt { base[a] = Value(int: x.i &- y.i); continue }
-                if x.isFloat && y.isFloat { base[a] = Value(float: x.n - y.n); continue }
-                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble - y.asDouble); continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(.sub, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
-            case .mulk:
-                let x = base[i.b], y = k[i.c]
-                if x.isInt && y.isInt { base[a] = Value(int: x.i &* y.i); continue }
-                if x.isFloat && y.isFloat { base[a] = Value(float: x.n * y.n); continue }
-                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble * y.asDouble); continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(.mul, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
-            case .divk:
-                let x = base[i.b], y = k[i.c]
-                if x.isFloat && y.isFloat { base[a] = Value(float: x.n / y.n); continue }
-                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble / y.asDouble); continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(.div, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
-            case .modk:
-                let x = base[i.b], y = k[i.c]
-                if x.isInt && y.isInt && y.i != 0 { base[a] = Value(int: Arith.imod(x.i, y.i)); continue }
-                if x.isFloat && y.isFloat { base[a] = Value(float: Arith.fmod(x.n, y.n)); continue }
-                if let r = arithFast(i.op, x, y) { base[a] = r; continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(.mod, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
-            case .idivk:
-                let x = base[i.b], y = k[i.c]
-                if x.isInt && y.isInt && y.i != 0 { base[a] = Value(int: Arith.idiv(x.i, y.i)); continue }
-                if let r = arithFast(i.op, x, y) { base[a] = r; continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(.idiv, x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
+            case .addk: try arith(i, base[i.b], k[i.c], .add, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc,
+                                  { $0 &+ $1 }, { $0 + $1 })
+            case .subk: try arith(i, base[i.b], k[i.c], .sub, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc,
+                                  { $0 &- $1 }, { $0 - $1 })
+            case .mulk: try arith(i, base[i.b], k[i.c], .mul, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc,
+                                  { $0 &* $1 }, { $0 * $1 })
+            case .divk: try arith(i, base[i.b], k[i.c], .div, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc,
+                                  nil, { $0 / $1 })
+            case .modk: try arith(i, base[i.b], k[i.c], .mod, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc,
+                                  { $1 == 0 ? nil : Arith.imod($0, $1) }, { Arith.fmod($0, $1) })
+            case .idivk: try arith(i, base[i.b], k[i.c], .idiv, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc,
+                                   { $1 == 0 ? nil : Arith.idiv($0, $1) }, { Arith.fidiv($0, $1) })
             case .powk, .bandk, .bork, .bxork:
                 let x = base[i.b], y = k[i.c]
                 if let r = arithFast(i.op, x, y) { base[a] = r; continue }
@@ -349,52 +355,18 @@ extension VM {
                 (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
 
             // ---- arithmetic on registers ----
-            case .add:
-                let x = base[i.b], y = base[i.c]
-                if x.isInt && y.isInt { base[a] = Value(int: x.i &+ y.i); continue }
-                if x.isFloat && y.isFloat { base[a] = Value(float: x.n + y.n); continue }
-                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble + y.asDouble); continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(.add, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
-            case .sub:
-                let x = base[i.b], y = base[i.c]
-                if x.isInt && y.isInt { base[a] = Value(int: x.i &- y.i); continue }
-                if x.isFloat && y.isFloat { base[a] = Value(float: x.n - y.n); continue }
-                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble - y.asDouble); continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(.sub, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
-            case .mul:
-                let x = base[i.b], y = base[i.c]
-                if x.isInt && y.isInt { base[a] = Value(int: x.i &* y.i); continue }
-                if x.isFloat && y.isFloat { base[a] = Value(float: x.n * y.n); continue }
-                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble * y.asDouble); continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(.mul, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
-            case .div:
-                let x = base[i.b], y = base[i.c]
-                if x.isFloat && y.isFloat { base[a] = Value(float: x.n / y.n); continue }
-                if x.isNumber && y.isNumber { base[a] = Value(float: x.asDouble / y.asDouble); continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(.div, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
-            case .mod:
-                let x = base[i.b], y = base[i.c]
-                if x.isInt && y.isInt && y.i != 0 { base[a] = Value(int: Arith.imod(x.i, y.i)); continue }
-                if x.isFloat && y.isFloat { base[a] = Value(float: Arith.fmod(x.n, y.n)); continue }
-                if let r = arithFast(i.op, x, y) { base[a] = r; continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(.mod, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
-            case .idiv:
-                let x = base[i.b], y = base[i.c]
-                if x.isInt && y.isInt && y.i != 0 { base[a] = Value(int: Arith.idiv(x.i, y.i)); continue }
-                if let r = arithFast(i.op, x, y) { base[a] = r; continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(.idiv, x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
+            case .add: try arith(i, base[i.b], base[i.c], .add, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
+                                 { $0 &+ $1 }, { $0 + $1 })
+            case .sub: try arith(i, base[i.b], base[i.c], .sub, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
+                                 { $0 &- $1 }, { $0 - $1 })
+            case .mul: try arith(i, base[i.b], base[i.c], .mul, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
+                                 { $0 &* $1 }, { $0 * $1 })
+            case .div: try arith(i, base[i.b], base[i.c], .div, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
+                                 nil, { $0 / $1 })
+            case .mod: try arith(i, base[i.b], base[i.c], .mod, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
+                                 { $1 == 0 ? nil : Arith.imod($0, $1) }, { Arith.fmod($0, $1) })
+            case .idiv: try arith(i, base[i.b], base[i.c], .idiv, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
+                                  { $1 == 0 ? nil : Arith.idiv($0, $1) }, { Arith.fidiv($0, $1) })
             case .pow, .band, .bor, .bxor, .shl, .shr:
                 let x = base[i.b], y = base[i.c]
                 if let r = arithFast(i.op, x, y) { base[a] = r; continue }
@@ -498,42 +470,10 @@ extension VM {
                 let imm = Int64(i.sB)
                 let cond = x.isInt ? x.i == imm : (x.isFloat ? x.n == Double(imm) : false)
                 if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
-            case .lti:
-                let x = base[a], imm = Int64(i.sB)
-                let cond: Bool
-                if x.isInt { cond = x.i < imm } else if x.isFloat { cond = x.n < Double(imm) } else {
-                    ci.pointee.savedpc = pc
-                    cond = try compareImmediateSlow(i, x)
-                    (ci, base) = VM.frameBase(th, ciIdx)
-                }
-                if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
-            case .lei:
-                let x = base[a], imm = Int64(i.sB)
-                let cond: Bool
-                if x.isInt { cond = x.i <= imm } else if x.isFloat { cond = x.n <= Double(imm) } else {
-                    ci.pointee.savedpc = pc
-                    cond = try compareImmediateSlow(i, x)
-                    (ci, base) = VM.frameBase(th, ciIdx)
-                }
-                if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
-            case .gti:
-                let x = base[a], imm = Int64(i.sB)
-                let cond: Bool
-                if x.isInt { cond = x.i > imm } else if x.isFloat { cond = x.n > Double(imm) } else {
-                    ci.pointee.savedpc = pc
-                    cond = try compareImmediateSlow(i, x)
-                    (ci, base) = VM.frameBase(th, ciIdx)
-                }
-                if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
-            case .gei:
-                let x = base[a], imm = Int64(i.sB)
-                let cond: Bool
-                if x.isInt { cond = x.i >= imm } else if x.isFloat { cond = x.n >= Double(imm) } else {
-                    ci.pointee.savedpc = pc
-                    cond = try compareImmediateSlow(i, x)
-                    (ci, base) = VM.frameBase(th, ciIdx)
-                }
-                if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
+            case .lti: try compareImmediate(i, th, ciIdx, &ci, &base, &pc, { $0 < $1 }, { $0 < $1 })
+            case .lei: try compareImmediate(i, th, ciIdx, &ci, &base, &pc, { $0 <= $1 }, { $0 <= $1 })
+            case .gti: try compareImmediate(i, th, ciIdx, &ci, &base, &pc, { $0 > $1 }, { $0 > $1 })
+            case .gei: try compareImmediate(i, th, ciIdx, &ci, &base, &pc, { $0 >= $1 }, { $0 >= $1 })
             case .test:
                 if base[a].isFalsy == i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
             case .testset:
