@@ -77,46 +77,6 @@ extension VM {
         }
     }
 
-    /// A binary arithmetic instruction: integers (when `intOp` is given and gives a result),
-    /// two floats, other numbers converted to floats; strings, metamethods and errors out of
-    /// line. Each opcode's case gets its own inlined copy with its operation.
-    @inline(__always)
-    func arith(_ i: UInt32, _ x: Value, _ y: Value, _ op: ArithOp, _ infoB: VarInfo, flip: Bool,
-               _ th: ThreadPtr, _ ciIdx: Int, _ ci: inout CallInfoPtr, _ base: inout StackPtr, _ pc: PC,
-               _ intOp: ((Int64, Int64) -> Int64?)?, _ floatOp: (Double, Double) -> Double) throws {
-        let a = Int((i >> 7) & 0xFF)
-        if let f = intOp, x.isInt && y.isInt {
-            if let r = f(x.i, y.i) { base[a] = Value(int: r); return }
-        } else if x.isFloat && y.isFloat {
-            base[a] = Value(float: floatOp(x.n, y.n)); return
-        } else if x.isNumber && y.isNumber {
-            base[a] = Value(float: floatOp(x.asDouble, y.asDouble)); return
-        }
-        ci.pointee.savedpc = pc
-        let r = try arithSlow(op, x, y, flip: flip, infoA: .register(i.b), infoB: infoB)
-        (ci, base) = VM.frameBase(th, ciIdx)
-        base[a] = r
-    }
-
-    /// LTI/LEI/GTI/GEI and the conditional jump after them: inline paths for integers and
-    /// floats (each opcode gets its own copy, with its comparison), metamethods out of line.
-    @inline(__always)
-    func compareImmediate(_ i: UInt32, _ th: ThreadPtr, _ ciIdx: Int, _ ci: inout CallInfoPtr, _ base: inout StackPtr,
-                          _ pc: inout PC, _ intOp: (Int64, Int64) -> Bool, _ floatOp: (Double, Double) -> Bool) throws {
-        let x = base[Int((i >> 7) & 0xFF)], imm = Int64(i.sB)
-        let cond: Bool
-        if x.isInt {
-            cond = intOp(x.i, imm)
-        } else if x.isFloat {
-            cond = floatOp(x.n, Double(imm))
-        } else {
-            ci.pointee.savedpc = pc
-            cond = try compareImmediateSlow(i, x)
-            (ci, base) = VM.frameBase(th, ciIdx)
-        }
-        if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
-    }
-
     func run(entry: Int) throws {
         if jitOptions.enabled && jit.recorder != nil { jitAbort("re-entered the interpreter") }
         var recording = false
