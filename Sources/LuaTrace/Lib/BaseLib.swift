@@ -14,31 +14,31 @@ extension VM {
         tableSetStr(g, newString("_G"), Value(table: g))
         tableSetStr(g, newString("_VERSION"), Value(string: newString("Lua 5.4")))
         register(g, lib: nil, [
-            ("print", { vm, a in try vm.luaPrint(a) }),
-            ("type", { vm, a in
+            ("print", NativeEntry { vm, a in try vm.luaPrint(a) }),
+            ("type", NativeEntry { vm, a in
                 try vm.checkAny(a, 1)
                 try vm.push(vm.typeNameValues[Int(vm.arg(a, 1).tt)]); return 1 }),
-            ("tostring", { vm, a in
+            ("tostring", NativeEntry { vm, a in
                 try vm.checkAny(a, 1)
                 try vm.push(Value(string: try vm.tostring(vm.arg(a, 1)))); return 1 }),
-            ("tonumber", { vm, a in try vm.luaToNumber(a) }),
-            ("rawequal", { vm, a in
+            ("tonumber", NativeEntry { vm, a in try vm.luaToNumber(a) }),
+            ("rawequal", NativeEntry { vm, a in
                 try vm.checkAny(a, 1); try vm.checkAny(a, 2)
                 try vm.push(Value(bool: vm.arg(a, 1).rawEquals(vm.arg(a, 2)))); return 1 }),
-            ("rawlen", { vm, a in
+            ("rawlen", NativeEntry { vm, a in
                 let v = vm.arg(a, 1)
                 if v.isTable { try vm.push(Value(int: vm.tableLength(v.table))) } else if v.isString {
                     try vm.push(Value(int: v.str.pointee.len))
                 } else { throw vm.argTypeError(a, 1, "table or string") }
                 return 1 }),
-            ("rawget", { vm, a in
+            ("rawget", NativeEntry { vm, a in
                 let t = try vm.checkTable(a, 1); try vm.checkAny(a, 2)
                 try vm.push(vm.tableGet(t, vm.arg(a, 2))); return 1 }),
-            ("rawset", { vm, a in
+            ("rawset", NativeEntry { vm, a in
                 let t = try vm.checkTable(a, 1); try vm.checkAny(a, 2); try vm.checkAny(a, 3)
                 try vm.rawSet(t, vm.arg(a, 2), vm.arg(a, 3))
                 try vm.push(vm.arg(a, 1)); return 1 }),
-            ("setmetatable", { vm, a in
+            ("setmetatable", NativeEntry { vm, a in
                 let t = try vm.checkTable(a, 1)
                 let mt = vm.arg(a, 2)
                 if !mt.isNil && !mt.isTable { throw vm.argTypeError(a, 2, "nil or table") }
@@ -48,17 +48,17 @@ extension VM {
                 t.pointee.metatable = mt.isNil ? nil : mt.table
                 vm.checkFinalizer(GCPtr(OpaquePointer(t)), t.pointee.metatable)
                 try vm.push(vm.arg(a, 1)); return 1 }),
-            ("getmetatable", { vm, a in
+            ("getmetatable", NativeEntry { vm, a in
                 try vm.checkAny(a, 1)
                 guard let mt = vm.metatable(of: vm.arg(a, 1)) else { try vm.push(.nilValue); return 1 }
                 let protected = vm.tableGetShortStr(mt, vm.tmName(.metatable))
                 try vm.push(protected.isNil ? Value(table: mt) : protected); return 1 }),
-            ("assert", { vm, a in
+            ("assert", NativeEntry { vm, a in
                 if vm.arg(a, 1).isTruthy { return a.count }     // all arguments are already on top
                 if a.count < 1 { throw vm.argError(1, "value expected") }
                 if a.count >= 2 { throw LuaError(value: vm.arg(a, 2)) }
                 throw LuaError.plain(vm, "assertion failed!") }),
-            ("error", { vm, a in
+            ("error", NativeEntry { vm, a in
                 let v = vm.arg(a, 1)
                 let level = try vm.optInt(a, 2, 1)
                 if v.isString && level > 0 {
@@ -69,13 +69,13 @@ extension VM {
                     }
                 }
                 throw LuaError(value: v) }),
-            ("next", { vm, a in
+            ("next", NativeEntry { vm, a in
                 let t = try vm.checkTable(a, 1)
                 if let (k, v) = try vm.tableNext(t, vm.arg(a, 2)) {
                     try vm.push(k); try vm.push(v); return 2
                 }
                 try vm.push(.nilValue); return 1 }),
-            ("select", { vm, a in
+            ("select", NativeEntry { vm, a in
                 let nv = vm.arg(a, 1)
                 if nv.isString && LuaStr.len(nv.str) == 1 && LuaStr.data(nv.str)[0] == UInt8(ascii: "#") {
                     try vm.push(Value(int: a.count - 1)); return 1
@@ -87,13 +87,13 @@ extension VM {
                 }
                 if n == 0 { throw vm.argError(1, "index out of range") }
                 return max(0, a.count - Int(min(n, Int64(a.count)))) }),
-            ("pcall", { vm, a in try vm.nativePCall(a, handler: false) }),
-            ("xpcall", { vm, a in try vm.nativePCall(a, handler: true) }),
-            ("collectgarbage", { vm, a in try vm.luaCollectGarbage(a) }),
-            ("load", { vm, a in try vm.luaLoad(a) }),
-            ("dofile", { vm, a in try vm.luaDoFile(a) }),
-            ("loadfile", { vm, a in try vm.luaLoadFile(a) }),
-            ("warn", { vm, a in try vm.luaWarn(a) }),
+            ("pcall", NativeEntry { vm, a in try vm.nativePCall(a, handler: false) }),
+            ("xpcall", NativeEntry { vm, a in try vm.nativePCall(a, handler: true) }),
+            ("collectgarbage", NativeEntry { vm, a in try vm.luaCollectGarbage(a) }),
+            ("load", NativeEntry { vm, a in try vm.luaLoad(a) }),
+            ("dofile", NativeEntry { vm, a in try vm.luaDoFile(a) }),
+            ("loadfile", NativeEntry { vm, a in try vm.luaLoadFile(a) }),
+            ("warn", NativeEntry { vm, a in try vm.luaWarn(a) }),
         ])
         let ipairsIter = permanent(Value(native: newNative(id: registerNative("ipairs_iterator") { vm, a in
             let i = (try vm.checkInt(a, 2)) &+ 1

@@ -20,10 +20,10 @@ extension VM {
     func openCoroutine() {
         let co = newTable()
         register(co, lib: "coroutine", [
-            ("create", { vm, a in
+            ("create", NativeEntry { vm, a in
                 guard vm.arg(a, 1).isFunction else { throw vm.argTypeError(a, 1, "function") }
                 try vm.push(Value(thread: vm.newCoroutine(vm.arg(a, 1)))); return 1 }),
-            ("resume", { vm, a in
+            ("resume", NativeEntry { vm, a in
                 guard vm.arg(a, 1).tt == UInt64(LT_TTHREAD) else { throw vm.argTypeError(a, 1, "thread") }
                 let co = vm.arg(a, 1).thread
                 var args: [Value] = []
@@ -36,23 +36,23 @@ extension VM {
                     try vm.push(.falseValue); try vm.push(err.value); return 2
                 }
             }),
-            ("yield", { vm, a in try vm.yieldFromNative(a) }),
-            ("status", { vm, a in
+            ("yield", NativeEntry { vm, a in try vm.yieldFromNative(a) }),
+            ("status", NativeEntry { vm, a in
                 guard vm.arg(a, 1).tt == UInt64(LT_TTHREAD) else { throw vm.argTypeError(a, 1, "thread") }
                 try vm.pushString(vm.coroutineStatus(vm.arg(a, 1).thread)); return 1 }),
-            ("running", { vm, a in
+            ("running", NativeEntry { vm, a in
                 try vm.push(Value(thread: vm.L)); try vm.push(Value(bool: vm.L == vm.mainThread)); return 2 }),
-            ("isyieldable", { vm, a in
+            ("isyieldable", NativeEntry { vm, a in
                 if a.count >= 1 && vm.arg(a, 1).tt != UInt64(LT_TTHREAD) { throw vm.argTypeError(a, 1, "thread") }
                 let th = a.count >= 1 ? vm.arg(a, 1).thread : vm.L!
                 try vm.push(Value(bool: th != vm.mainThread && th.pointee.nny == 0)); return 1 }),
-            ("wrap", { vm, a in
+            ("wrap", NativeEntry { vm, a in
                 guard vm.arg(a, 1).isFunction else { throw vm.argTypeError(a, 1, "function") }
                 let co = vm.newCoroutine(vm.arg(a, 1))
                 let id = vm.wrapNativeID
                 try vm.push(Value(native: vm.newNative(id: id, upvalues: [Value(thread: co)])))
                 return 1 }),
-            ("close", { vm, a in
+            ("close", NativeEntry { vm, a in
                 guard vm.arg(a, 1).tt == UInt64(LT_TTHREAD) else { throw vm.argTypeError(a, 1, "thread") }
                 let co = vm.arg(a, 1).thread
                 let st = vm.coroutineStatus(co)

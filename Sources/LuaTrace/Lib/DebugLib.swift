@@ -20,41 +20,41 @@ extension VM {
     func openDebug() {
         let d = newTable()
         register(d, lib: "debug", [
-            ("traceback", { vm, a in try vm.debugTraceback(a) }),
-            ("getinfo", { vm, a in try vm.debugGetinfo(a) }),
-            ("getlocal", { vm, a in try vm.debugGetlocal(a) }),
-            ("setlocal", { vm, a in try vm.debugSetlocal(a) }),
-            ("getupvalue", { vm, a in try vm.debugUpvalue(a, get: true) }),
-            ("setupvalue", { vm, a in
+            ("traceback", NativeEntry { vm, a in try vm.debugTraceback(a) }),
+            ("getinfo", NativeEntry { vm, a in try vm.debugGetinfo(a) }),
+            ("getlocal", NativeEntry { vm, a in try vm.debugGetlocal(a) }),
+            ("setlocal", NativeEntry { vm, a in try vm.debugSetlocal(a) }),
+            ("getupvalue", NativeEntry { vm, a in try vm.debugUpvalue(a, get: true) }),
+            ("setupvalue", NativeEntry { vm, a in
                 try vm.checkAny(a, 3)
                 return try vm.debugUpvalue(a, get: false) }),
-            ("upvalueid", { vm, a in
+            ("upvalueid", NativeEntry { vm, a in
                 let (_, p) = try vm.upvalueRef(a, 1, 2)
                 try vm.push(p.map { Value(lightuserdata: $0) } ?? .nilValue); return 1 }),
-            ("upvaluejoin", { vm, a in try vm.debugUpvalueJoin(a) }),
-            ("getmetatable", { vm, a in
+            ("upvaluejoin", NativeEntry { vm, a in try vm.debugUpvalueJoin(a) }),
+            ("getmetatable", NativeEntry { vm, a in
                 try vm.checkAny(a, 1)
                 if let mt = vm.metatable(of: vm.arg(a, 1)) { try vm.push(Value(table: mt)) } else { try vm.push(.nilValue) }
                 return 1 }),
-            ("setmetatable", { vm, a in try vm.debugSetmetatable(a) }),
-            ("getuservalue", { vm, a in
+            ("setmetatable", NativeEntry { vm, a in try vm.debugSetmetatable(a) }),
+            ("getuservalue", NativeEntry { vm, a in
                 let v = vm.arg(a, 1)
                 let n = try vm.optInt(a, 2, 1)
                 guard v.tt == UInt64(LT_TUSERDATA) else { try vm.push(.nilValue); return 1 }
                 if n == 1 && v.userdata.pointee.hdr.extra >= 1 { try vm.push(v.userdata.pointee.uservalue); try vm.push(.trueValue); return 2 }
                 try vm.push(.nilValue); return 1 }),
-            ("setuservalue", { vm, a in
+            ("setuservalue", NativeEntry { vm, a in
                 try vm.checkType(a, 1, LT_TUSERDATA, "userdata")
                 try vm.checkAny(a, 2)
                 let n = try vm.optInt(a, 3, 1)
                 if n != 1 || vm.arg(a, 1).userdata.pointee.hdr.extra < 1 { try vm.push(.nilValue); return 1 }
                 vm.arg(a, 1).userdata.pointee.uservalue = vm.arg(a, 2)
                 try vm.push(vm.arg(a, 1)); return 1 }),
-            ("sethook", { vm, a in try vm.debugSethook(a) }),
-            ("gethook", { vm, a in try vm.debugGethook(a) }),
-            ("getregistry", { vm, _ in try vm.push(Value(table: vm.registry)); return 1 }),
-            ("setcstacklimit", { vm, _ in try vm.push(Value(int: 0)); return 1 }),
-            ("debug", { vm, _ in try vm.debugDebug() }),
+            ("sethook", NativeEntry { vm, a in try vm.debugSethook(a) }),
+            ("gethook", NativeEntry { vm, a in try vm.debugGethook(a) }),
+            ("getregistry", NativeEntry { vm, _ in try vm.push(Value(table: vm.registry)); return 1 }),
+            ("setcstacklimit", NativeEntry { vm, _ in try vm.push(Value(int: 0)); return 1 }),
+            ("debug", NativeEntry { vm, _ in try vm.debugDebug() }),
         ])
         tableSetStr(globals, newString("debug"), Value(table: d))
         registerLoadedLibraries()

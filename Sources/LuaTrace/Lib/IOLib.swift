@@ -73,35 +73,35 @@ extension VM {
         // methods and metamethods
         let methods = newTable()
         registerWithUpvalue(methods, lib: nil, up, [
-            ("read", { vm, a in
+            ("read", NativeEntry { vm, a in
                 let (_, f) = try vm.checkOpenFile(a, 1)
                 return try vm.readFormats(f, a, first: 2, file: vm.arg(a, 1)) }),
-            ("write", { vm, a in
+            ("write", NativeEntry { vm, a in
                 let (u, _) = try vm.checkOpenFile(a, 1)
                 return try vm.writeValues(u, vm.arg(a, 1), a, first: 2) }),
-            ("lines", { vm, a in
+            ("lines", NativeEntry { vm, a in
                 _ = try vm.checkOpenFile(a, 1)
                 return try vm.makeLinesIterator(a, fileArg: 1, toClose: false) }),
-            ("seek", { vm, a in try vm.fileSeek(a) }),
-            ("setvbuf", { vm, a in try vm.fileSetvbuf(a) }),
-            ("flush", { vm, a in
+            ("seek", NativeEntry { vm, a in try vm.fileSeek(a) }),
+            ("setvbuf", NativeEntry { vm, a in try vm.fileSetvbuf(a) }),
+            ("flush", NativeEntry { vm, a in
                 let (u, f) = try vm.checkOpenFile(a, 1)
                 return try vm.flushFile(u, f) }),
-            ("close", { vm, a in
+            ("close", NativeEntry { vm, a in
                 _ = try vm.checkOpenFile(a, 1)
                 return try vm.closeFile(vm.arg(a, 1).userdata) }),
         ])
         tableSetStr(mt, tmName(.index), Value(table: methods))
         tableSetStr(mt, tmName(.name), Value(string: newString("FILE*")))
         registerWithUpvalue(mt, lib: nil, up, [
-            ("__tostring", { vm, a in
+            ("__tostring", NativeEntry { vm, a in
                 let u = try vm.checkFileHandle(a, 1)
                 let lf = vm.luaFile(u).pointee
                 if lf.kind == FileKind.closed.rawValue { try vm.pushString("file (closed)"); return 1 }
                 let addr = UInt(bitPattern: lf.fp.map { UnsafeMutableRawPointer($0) })
                 try vm.pushString("file (0x\(String(addr, radix: 16)))"); return 1 }),
-            ("__gc", { vm, a in try vm.fileGC(a) }),
-            ("__close", { vm, a in try vm.fileGC(a) }),
+            ("__gc", NativeEntry { vm, a in try vm.fileGC(a) }),
+            ("__close", NativeEntry { vm, a in try vm.fileGC(a) }),
         ])
 
         // standard handles
@@ -116,8 +116,8 @@ extension VM {
         tableSetInt(state, 2, Value(userdata: hout))
 
         registerWithUpvalue(io, lib: "io", up, [
-            ("open", { vm, a in try vm.ioOpen(a) }),
-            ("close", { vm, a in
+            ("open", NativeEntry { vm, a in try vm.ioOpen(a) }),
+            ("close", NativeEntry { vm, a in
                 if a.count == 0 {
                     let out = vm.ioDefault(2)
                     _ = try vm.openFileOf(out)
@@ -125,31 +125,31 @@ extension VM {
                 }
                 _ = try vm.checkOpenFile(a, 1)
                 return try vm.closeFile(vm.arg(a, 1).userdata) }),
-            ("read", { vm, a in
+            ("read", NativeEntry { vm, a in
                 let inp = vm.ioDefault(1)
                 let f = try vm.defaultFile(inp, "input")
                 return try vm.readFormats(f, a, first: 1, file: inp) }),
-            ("write", { vm, a in
+            ("write", NativeEntry { vm, a in
                 let out = vm.ioDefault(2)
                 _ = try vm.defaultFile(out, "output")
                 return try vm.writeValues(out.userdata, out, a, first: 1) }),
-            ("lines", { vm, a in try vm.ioLines(a) }),
-            ("input", { vm, a in try vm.ioSetDefault(a, slot: 1, mode: "r") }),
-            ("output", { vm, a in try vm.ioSetDefault(a, slot: 2, mode: "w") }),
-            ("type", { vm, a in
+            ("lines", NativeEntry { vm, a in try vm.ioLines(a) }),
+            ("input", NativeEntry { vm, a in try vm.ioSetDefault(a, slot: 1, mode: "r") }),
+            ("output", NativeEntry { vm, a in try vm.ioSetDefault(a, slot: 2, mode: "w") }),
+            ("type", NativeEntry { vm, a in
                 try vm.checkAny(a, 1)
                 let v = vm.arg(a, 1)
                 guard vm.isFileHandle(v) else { try vm.push(.nilValue); return 1 }
                 let closed = vm.luaFile(v.userdata).pointee.kind == FileKind.closed.rawValue
                 try vm.pushString(closed ? "closed file" : "file"); return 1 }),
-            ("flush", { vm, a in
+            ("flush", NativeEntry { vm, a in
                 let out = vm.ioDefault(2)
                 let f = try vm.defaultFile(out, "output")
                 return try vm.flushFile(out.userdata, f) }),
-            ("tmpfile", { vm, a in
+            ("tmpfile", NativeEntry { vm, a in
                 guard let f = vm.openRetryingAfterGC({ tmpfile() }) else { return try vm.fileResult(false, nil) }
                 try vm.push(Value(userdata: vm.newFileHandle(vm.fileMetatable(), f, .regular))); return 1 }),
-            ("popen", { vm, a in try vm.ioPopen(a) }),
+            ("popen", NativeEntry { vm, a in try vm.ioPopen(a) }),
         ])
         tableSetStr(globals, newString("io"), Value(table: io))
         registerLoadedLibraries()
@@ -158,7 +158,7 @@ extension VM {
     // MARK: helpers
 
     /// Like `register`, but every function gets `up` as its single upvalue.
-    func registerWithUpvalue(_ t: TablePtr, lib: String?, _ up: Value, _ fns: [(String, NativeFn)]) {
+    func registerWithUpvalue(_ t: TablePtr, lib: String?, _ up: Value, _ fns: [(String, NativeEntry)]) {
         for (name, fn) in fns {
             let q = lib.map { "\($0).\(name)" } ?? ""
             tableSetStr(t, newString(name), Value(native: newNative(id: registerNative(q, fn), upvalues: [up])))

@@ -64,19 +64,19 @@ extension VM {
         let rng = MathRandom()
         rng.seed(UInt64(bitPattern: Int64(time(nil))), UInt64(UInt(bitPattern: Unmanaged.passUnretained(rng).toOpaque())))
         register(m, lib: "math", [
-            ("abs", { vm, a in
+            ("abs", NativeEntry { vm, a in
                 let v = vm.arg(a, 1)
                 if v.isInt { try vm.push(Value(int: v.i < 0 ? 0 &- v.i : v.i)); return 1 }
                 try vm.push(Value(float: Swift.abs(try vm.checkDouble(a, 1)))); return 1 }),
-            ("ceil", { vm, a in
+            ("ceil", NativeEntry { vm, a in
                 let v = vm.arg(a, 1)
                 if v.isInt { try vm.push(v); return 1 }
                 try vm.push(vm.numInt((try vm.checkDouble(a, 1)).rounded(.up))); return 1 }),
-            ("floor", { vm, a in
+            ("floor", NativeEntry { vm, a in
                 let v = vm.arg(a, 1)
                 if v.isInt { try vm.push(v); return 1 }
                 try vm.push(vm.numInt((try vm.checkDouble(a, 1)).rounded(.down))); return 1 }),
-            ("fmod", { vm, a in
+            ("fmod", NativeEntry { vm, a in
                 let x = vm.arg(a, 1), y = vm.arg(a, 2)
                 if x.isInt && y.isInt {
                     let d = y.i
@@ -90,7 +90,7 @@ extension VM {
                 }
                 let fx = try vm.checkDouble(a, 1), fy = try vm.checkDouble(a, 2)
                 try vm.push(Value(float: Glibc.fmod(fx, fy))); return 1 }),
-            ("modf", { vm, a in
+            ("modf", NativeEntry { vm, a in
                 let v = vm.arg(a, 1)
                 if v.isInt { try vm.push(v); try vm.push(Value(float: 0)); return 2 }
                 let n = try vm.checkDouble(a, 1)
@@ -98,36 +98,36 @@ extension VM {
                 try vm.push(vm.numInt(ip))
                 try vm.push(Value(float: n == ip ? 0.0 : n - ip))
                 return 2 }),
-            ("sqrt", { vm, a in try vm.push(Value(float: try vm.mathArg(a).squareRoot())); return 1 }),
-            ("exp", { vm, a in try vm.push(Value(float: Glibc.exp(try vm.mathArg(a)))); return 1 }),
-            ("sin", { vm, a in try vm.push(Value(float: Glibc.sin(try vm.mathArg(a)))); return 1 }),
-            ("cos", { vm, a in try vm.push(Value(float: Glibc.cos(try vm.mathArg(a)))); return 1 }),
-            ("tan", { vm, a in try vm.push(Value(float: Glibc.tan(try vm.mathArg(a)))); return 1 }),
-            ("asin", { vm, a in try vm.push(Value(float: Glibc.asin(try vm.mathArg(a)))); return 1 }),
-            ("acos", { vm, a in try vm.push(Value(float: Glibc.acos(try vm.mathArg(a)))); return 1 }),
-            ("atan", { vm, a in
+            ("sqrt", NativeEntry { vm, a in try vm.push(Value(float: try vm.mathArg(a).squareRoot())); return 1 }),
+            ("exp", NativeEntry { vm, a in try vm.push(Value(float: Glibc.exp(try vm.mathArg(a)))); return 1 }),
+            ("sin", NativeEntry { vm, a in try vm.push(Value(float: Glibc.sin(try vm.mathArg(a)))); return 1 }),
+            ("cos", NativeEntry { vm, a in try vm.push(Value(float: Glibc.cos(try vm.mathArg(a)))); return 1 }),
+            ("tan", NativeEntry { vm, a in try vm.push(Value(float: Glibc.tan(try vm.mathArg(a)))); return 1 }),
+            ("asin", NativeEntry { vm, a in try vm.push(Value(float: Glibc.asin(try vm.mathArg(a)))); return 1 }),
+            ("acos", NativeEntry { vm, a in try vm.push(Value(float: Glibc.acos(try vm.mathArg(a)))); return 1 }),
+            ("atan", NativeEntry { vm, a in
                 let y = try vm.checkDouble(a, 1)
                 let x = vm.arg(a, 2).isNil ? 1.0 : try vm.checkDouble(a, 2)
                 try vm.push(Value(float: Glibc.atan2(y, x))); return 1 }),
-            ("deg", { vm, a in try vm.push(Value(float: try vm.mathArg(a) * (180.0 / Double.pi))); return 1 }),
-            ("rad", { vm, a in try vm.push(Value(float: try vm.mathArg(a) * (Double.pi / 180.0))); return 1 }),
+            ("deg", NativeEntry { vm, a in try vm.push(Value(float: try vm.mathArg(a) * (180.0 / Double.pi))); return 1 }),
+            ("rad", NativeEntry { vm, a in try vm.push(Value(float: try vm.mathArg(a) * (Double.pi / 180.0))); return 1 }),
             // LUA_COMPAT_MATHLIB functions, present in the reference lua5.4 build
-            ("cosh", { vm, a in try vm.push(Value(float: Glibc.cosh(try vm.mathArg(a)))); return 1 }),
-            ("sinh", { vm, a in try vm.push(Value(float: Glibc.sinh(try vm.mathArg(a)))); return 1 }),
-            ("tanh", { vm, a in try vm.push(Value(float: Glibc.tanh(try vm.mathArg(a)))); return 1 }),
-            ("log10", { vm, a in try vm.push(Value(float: Glibc.log10(try vm.mathArg(a)))); return 1 }),
-            ("pow", { vm, a in
+            ("cosh", NativeEntry { vm, a in try vm.push(Value(float: Glibc.cosh(try vm.mathArg(a)))); return 1 }),
+            ("sinh", NativeEntry { vm, a in try vm.push(Value(float: Glibc.sinh(try vm.mathArg(a)))); return 1 }),
+            ("tanh", NativeEntry { vm, a in try vm.push(Value(float: Glibc.tanh(try vm.mathArg(a)))); return 1 }),
+            ("log10", NativeEntry { vm, a in try vm.push(Value(float: Glibc.log10(try vm.mathArg(a)))); return 1 }),
+            ("pow", NativeEntry { vm, a in
                 let x = try vm.checkDouble(a, 1), y = try vm.checkDouble(a, 2)
                 try vm.push(Value(float: Glibc.pow(x, y))); return 1 }),
-            ("frexp", { vm, a in
+            ("frexp", NativeEntry { vm, a in
                 var e: Int32 = 0
                 let m = Glibc.frexp(try vm.mathArg(a), &e)
                 try vm.push(Value(float: m)); try vm.push(Value(int: Int64(e))); return 2 }),
-            ("ldexp", { vm, a in
+            ("ldexp", NativeEntry { vm, a in
                 let x = try vm.checkDouble(a, 1)
                 let e = Int32(truncatingIfNeeded: try vm.checkInt(a, 2))
                 try vm.push(Value(float: Glibc.ldexp(x, e))); return 1 }),
-            ("log", { vm, a in
+            ("log", NativeEntry { vm, a in
                 let x = try vm.checkDouble(a, 1)
                 let r: Double
                 if vm.arg(a, 2).isNil {
@@ -139,7 +139,7 @@ extension VM {
                     }
                 }
                 try vm.push(Value(float: r)); return 1 }),
-            ("tointeger", { vm, a in
+            ("tointeger", NativeEntry { vm, a in
                 let v = vm.arg(a, 1)
                 if v.isInt { try vm.push(v); return 1 }
                 if let n = v.isFloat ? v : (v.isString ? vm.toNumber(v) : nil) {
@@ -148,19 +148,19 @@ extension VM {
                 }
                 try vm.checkAny(a, 1)
                 try vm.push(.nilValue); return 1 }),
-            ("type", { vm, a in
+            ("type", NativeEntry { vm, a in
                 try vm.checkAny(a, 1)
                 let v = vm.arg(a, 1)
                 if v.isInt { try vm.pushString("integer") } else if v.isFloat { try vm.pushString("float") } else {
                     try vm.push(.nilValue)
                 }
                 return 1 }),
-            ("ult", { vm, a in
+            ("ult", NativeEntry { vm, a in
                 let x = try vm.checkInt(a, 1), y = try vm.checkInt(a, 2)
                 try vm.push(Value(bool: UInt64(bitPattern: x) < UInt64(bitPattern: y))); return 1 }),
-            ("max", { vm, a in try vm.mathMinMax(a, max: true) }),
-            ("min", { vm, a in try vm.mathMinMax(a, max: false) }),
-            ("random", { vm, a in
+            ("max", NativeEntry { vm, a in try vm.mathMinMax(a, max: true) }),
+            ("min", NativeEntry { vm, a in try vm.mathMinMax(a, max: false) }),
+            ("random", NativeEntry { vm, a in
                 let rv = rng.next()
                 var low: Int64 = 1, up: Int64
                 switch a.count {
@@ -178,7 +178,7 @@ extension VM {
                 if low > up { throw vm.argError(1, "interval is empty") }
                 let p = rng.project(rv, UInt64(bitPattern: up) &- UInt64(bitPattern: low))
                 try vm.push(Value(int: Int64(bitPattern: p &+ UInt64(bitPattern: low)))); return 1 }),
-            ("randomseed", { vm, a in
+            ("randomseed", NativeEntry { vm, a in
                 let n1: UInt64, n2: UInt64
                 if a.count == 0 {
                     n1 = UInt64(bitPattern: Int64(time(nil)))

@@ -140,7 +140,7 @@ extension VM {
     }
 
     /// Registers a library table: fills `t` with the functions, using "lib.name" for messages.
-    func register(_ t: TablePtr, lib: String?, _ fns: [(String, NativeFn)]) {
+    func register(_ t: TablePtr, lib: String?, _ fns: [(String, NativeEntry)]) {
         for (name, fn) in fns {
             let q = lib.map { "\($0).\(name)" } ?? name
             tableSetStr(t, newString(name), Value(native: newNative(id: registerNative(q, fn))))

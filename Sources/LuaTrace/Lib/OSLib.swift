@@ -24,14 +24,14 @@ extension VM {
     func openOS() {
         let os = newTable()
         register(os, lib: "os", [
-            ("clock", { vm, _ in
+            ("clock", NativeEntry { vm, _ in
                 try vm.push(Value(float: Double(clock()) / Double(CLOCKS_PER_SEC))); return 1 }),
-            ("time", { vm, a in try vm.osTime(a) }),
-            ("date", { vm, a in try vm.osDate(a) }),
-            ("difftime", { vm, a in
+            ("time", NativeEntry { vm, a in try vm.osTime(a) }),
+            ("date", NativeEntry { vm, a in try vm.osDate(a) }),
+            ("difftime", NativeEntry { vm, a in
                 let t1 = try vm.checkTime(a, 1), t2 = try vm.checkTime(a, 2)
                 try vm.push(Value(float: difftime(t1, t2))); return 1 }),
-            ("getenv", { vm, a in
+            ("getenv", NativeEntry { vm, a in
                 let name = LuaStr.bytes(try vm.checkString(a, 1))
                 if let v = withCString(name, { getenv($0) }) {
                     try vm.push(Value(string: vm.newString(String(cString: v))))
@@ -39,7 +39,7 @@ extension VM {
                     try vm.push(.nilValue)
                 }
                 return 1 }),
-            ("exit", { vm, a in
+            ("exit", NativeEntry { vm, a in
                 let v = vm.arg(a, 1)
                 var status: Int32 = EXIT_SUCCESS
                 if v.tt == UInt64(LT_TTRUE) || v.tt == UInt64(LT_TFALSE) {
@@ -50,31 +50,31 @@ extension VM {
                 vm.stdout.flush()
                 fflush(nil)
                 exit(status) }),
-            ("remove", { vm, a in
+            ("remove", NativeEntry { vm, a in
                 let name = LuaStr.bytes(try vm.checkString(a, 1))
                 errno = 0
                 let r = withCString(name) { remove($0) }
                 return try vm.fileResult(r == 0, String(decoding: name, as: UTF8.self)) }),
-            ("rename", { vm, a in
+            ("rename", NativeEntry { vm, a in
                 let from = LuaStr.bytes(try vm.checkString(a, 1))
                 let to = LuaStr.bytes(try vm.checkString(a, 2))
                 errno = 0
                 let r = withCString(from) { f in withCString(to) { t in rename(f, t) } }
                 return try vm.fileResult(r == 0, nil) }),
-            ("tmpname", { vm, _ in
+            ("tmpname", NativeEntry { vm, _ in
                 var template = Array("/tmp/lua_XXXXXX".utf8CString)
                 let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
                 if fd == -1 { throw LuaError.runtime(vm, "unable to generate a unique filename") }
                 close(fd)
                 try vm.pushString(String(cString: template)); return 1 }),
-            ("execute", { vm, a in
+            ("execute", NativeEntry { vm, a in
                 let cmd = try vm.optString(a, 1).map { LuaStr.bytes($0) }
                 errno = 0
                 guard let c = cmd else {
                     try vm.push(Value(bool: vm.runShell(nil) != 0)); return 1
                 }
                 return try vm.execResult(vm.runShell(c)) }),
-            ("setlocale", { vm, a in
+            ("setlocale", NativeEntry { vm, a in
                 let loc = try vm.optString(a, 1).map { LuaStr.string($0) }
                 _ = try vm.checkOption(a, 2, "all", ["all", "collate", "ctype", "monetary", "numeric", "time"])
                 if loc == nil || loc == "C" || loc == "" || loc == "POSIX" {

@@ -38,18 +38,18 @@ extension VM {
         tableSetStr(pkg, newString("config"), Value(string: newString("/\n;\n?\n!\n-\n")))
 
         let searchers = newTable(narray: 4)
-        let fns: [(String, NativeFn)] = [
-            ("searcher_preload", { vm, a in try vm.searcherPreload(a) }),
-            ("searcher_Lua", { vm, a in try vm.searcherLua(a) }),
-            ("searcher_C", { vm, a in try vm.searcherC(a, root: false) }),
-            ("searcher_Croot", { vm, a in try vm.searcherC(a, root: true) }),
+        let fns: [(String, NativeEntry)] = [
+            ("searcher_preload", NativeEntry { vm, a in try vm.searcherPreload(a) }),
+            ("searcher_Lua", NativeEntry { vm, a in try vm.searcherLua(a) }),
+            ("searcher_C", NativeEntry { vm, a in try vm.searcherC(a, root: false) }),
+            ("searcher_Croot", NativeEntry { vm, a in try vm.searcherC(a, root: true) }),
         ]
         for (i, (_, fn)) in fns.enumerated() {
             tableSetInt(searchers, Int64(i + 1), Value(native: newNative(id: registerNative("", fn), upvalues: [up])))
         }
         tableSetStr(pkg, newString("searchers"), Value(table: searchers))
         register(pkg, lib: "package", [
-            ("searchpath", { vm, a in
+            ("searchpath", NativeEntry { vm, a in
                 // lua5.4 (built with gcc) checks these arguments last to first
                 let rep = try vm.optString(a, 4).map { LuaStr.bytes($0) } ?? [UInt8(ascii: "/")]
                 let sep = try vm.optString(a, 3).map { LuaStr.bytes($0) } ?? [UInt8(ascii: ".")]
@@ -60,7 +60,7 @@ extension VM {
                 case .failure(let e): try vm.push(.nilValue); try vm.pushBytes(e.bytes); return 2
                 }
             }),
-            ("loadlib", { vm, a in
+            ("loadlib", NativeEntry { vm, a in
                 _ = try vm.checkString(a, 1)
                 _ = try vm.checkString(a, 2)
                 try vm.push(.nilValue)

@@ -34,14 +34,14 @@ extension VM {
     func openString() {
         let t = newTable()
         register(t, lib: "string", [
-            ("len", { vm, a in
+            ("len", NativeEntry { vm, a in
                 let s = try vm.checkString(a, 1)
                 try vm.push(Value(int: s.pointee.len)); return 1 }),
-            ("sub", { vm, a in try vm.strSub(a) }),
-            ("upper", { vm, a in try vm.strMapBytes(a, upper: true) }),
-            ("lower", { vm, a in try vm.strMapBytes(a, upper: false) }),
-            ("rep", { vm, a in try vm.strRep(a) }),
-            ("reverse", { vm, a in
+            ("sub", NativeEntry { vm, a in try vm.strSub(a) }),
+            ("upper", NativeEntry { vm, a in try vm.strMapBytes(a, upper: true) }),
+            ("lower", NativeEntry { vm, a in try vm.strMapBytes(a, upper: false) }),
+            ("rep", NativeEntry { vm, a in try vm.strRep(a) }),
+            ("reverse", NativeEntry { vm, a in
                 let s = try vm.checkString(a, 1)
                 let n = LuaStr.len(s)
                 let src = LuaStr.data(s)
@@ -50,21 +50,21 @@ extension VM {
                     while i < n { dst[i] = src[n - 1 - i]; i += 1 }
                 }
                 try vm.push(Value(string: r)); return 1 }),
-            ("byte", { vm, a in try vm.strByte(a) }),
-            ("char", { vm, a in try vm.strChar(a) }),
-            ("format", { vm, a in try vm.strFormat(a) }),
-            ("find", { vm, a in try vm.strFind(a, find: true) }),
-            ("match", { vm, a in try vm.strFind(a, find: false) }),
-            ("gsub", { vm, a in try vm.strGsub(a) }),
-            ("pack", { vm, a in try vm.strPack(a) }),
-            ("unpack", { vm, a in try vm.strUnpack(a) }),
-            ("dump", { vm, a in
+            ("byte", NativeEntry { vm, a in try vm.strByte(a) }),
+            ("char", NativeEntry { vm, a in try vm.strChar(a) }),
+            ("format", NativeEntry { vm, a in try vm.strFormat(a) }),
+            ("find", NativeEntry { vm, a in try vm.strFind(a, find: true) }),
+            ("match", NativeEntry { vm, a in try vm.strFind(a, find: false) }),
+            ("gsub", NativeEntry { vm, a in try vm.strGsub(a) }),
+            ("pack", NativeEntry { vm, a in try vm.strPack(a) }),
+            ("unpack", NativeEntry { vm, a in try vm.strUnpack(a) }),
+            ("dump", NativeEntry { vm, a in
                 let f = vm.arg(a, 1)
                 if !f.isFunction { throw vm.argTypeError(a, 1, "function") }
                 guard f.tt == UInt64(LT_TLCL) else { throw LuaError.runtime(vm, "unable to dump given function") }
                 try vm.pushBytes(vm.dumpFunction(f.lclosure, strip: vm.arg(a, 2).isTruthy))
                 return 1 }),
-            ("packsize", { vm, a in
+            ("packsize", NativeEntry { vm, a in
                 let f = try vm.checkString(a, 1)
                 do {
                     try vm.push(Value(int: try luaPackSize(LuaStr.buffer(f))))

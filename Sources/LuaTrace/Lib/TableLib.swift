@@ -16,18 +16,18 @@ extension VM {
     func openTable() {
         let t = newTable()
         register(t, lib: "table", [
-            ("insert", { vm, a in try vm.tabInsert(a) }),
-            ("remove", { vm, a in try vm.tabRemove(a) }),
-            ("concat", { vm, a in try vm.tabConcat(a) }),
-            ("unpack", { vm, a in try vm.tabUnpack(a) }),
-            ("pack", { vm, a in
+            ("insert", NativeEntry { vm, a in try vm.tabInsert(a) }),
+            ("remove", NativeEntry { vm, a in try vm.tabRemove(a) }),
+            ("concat", NativeEntry { vm, a in try vm.tabConcat(a) }),
+            ("unpack", NativeEntry { vm, a in try vm.tabUnpack(a) }),
+            ("pack", NativeEntry { vm, a in
                 let n = a.count
                 let t = vm.newTable(narray: n, nhash: 1)
                 for i in 0..<n { vm.tableSetInt(t, Int64(i + 1), vm.arg(a, i + 1)) }
                 vm.tableSetStr(t, vm.newString("n"), Value(int: n))
                 try vm.push(Value(table: t)); return 1 }),
-            ("move", { vm, a in try vm.tabMove(a) }),
-            ("sort", { vm, a in try vm.tabSort(a) }),
+            ("move", NativeEntry { vm, a in try vm.tabMove(a) }),
+            ("sort", NativeEntry { vm, a in try vm.tabSort(a) }),
         ])
         setGlobal("table", Value(table: t))
     }

@@ -8,7 +8,7 @@ extension VM {
     func openUTF8() {
         let u = newTable()
         register(u, lib: "utf8", [
-            ("char", { vm, a in
+            ("char", NativeEntry { vm, a in
                 var out: [UInt8] = []
                 out.reserveCapacity(a.count * 2)
                 do {
@@ -17,7 +17,7 @@ extension VM {
                     }
                 } catch let e as LuaTextError { throw vm.textError(e) }
                 try vm.push(Value(string: vm.newString(out))); return 1 }),
-            ("codepoint", { vm, a in
+            ("codepoint", NativeEntry { vm, a in
                 let s = try vm.checkString(a, 1)
                 let i = try vm.optInt(a, 2, 1)
                 let j: Int64? = vm.arg(a, 3).isNil ? nil : try vm.checkInt(a, 3)
@@ -34,7 +34,7 @@ extension VM {
                 for (k, c) in codes.enumerated() { st[t0 + k] = Value(int: c) }
                 th.pointee.top = Int64(t0 + codes.count)
                 return codes.count }),
-            ("len", { vm, a in
+            ("len", NativeEntry { vm, a in
                 let s = try vm.checkString(a, 1)
                 let i = try vm.optInt(a, 2, 1)
                 let j = try vm.optInt(a, 3, -1)
@@ -49,7 +49,7 @@ extension VM {
                 case .invalid(let pos):
                     try vm.push(.nilValue); try vm.push(Value(int: pos)); return 2
                 } }),
-            ("offset", { vm, a in
+            ("offset", NativeEntry { vm, a in
                 let s = try vm.checkString(a, 1)
                 let n = try vm.checkInt(a, 2)
                 let i: Int64? = vm.arg(a, 3).isNil ? nil : try vm.checkInt(a, 3)

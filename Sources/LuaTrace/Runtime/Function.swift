@@ -96,7 +96,11 @@ extension VM {
 
     /// Registers a native function and returns its id.
     func registerNative(_ name: String, _ fn: @escaping NativeFn) -> Int {
-        natives.append(NativeEntry(call: fn))
+        registerNative(name, NativeEntry(fn))
+    }
+
+    func registerNative(_ name: String, _ entry: NativeEntry) -> Int {
+        natives.append(entry)
         nativeNames.append(name)
         return natives.count - 1
     }

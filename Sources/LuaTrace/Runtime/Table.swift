@@ -129,6 +129,10 @@ extension VM {
     func findNode(_ t: TablePtr, _ key: Value) -> Int? {
         let cap = Int(t.pointee.nodecap)
         if cap == 0 { return nil }
+        if key.isString && key.str.pointee.isshort != 0 {     // interned: compare pointers
+            let n = lt_tab_nodeindex_shortstr(t, key.str)
+            return n < 0 ? nil : Int(n)
+        }
         let mask = cap - 1
         var i = hashKey(key) & mask
         let nodes = t.pointee.node!

@@ -31,8 +31,13 @@ struct Args {
 /// thread's top and returns how many it pushed.
 typealias NativeFn = (VM, Args) throws -> Int
 
+/// A native function as the VM stores it. Library tables list their functions as
+/// `("name", NativeEntry { vm, args in ... })`: a bare closure in a tuple array would be stored
+/// at generic abstraction and wrapped in a reabstraction thunk (a heap box, retained and
+/// released on every call) when converted back to `NativeFn`.
 struct NativeEntry {
     let call: NativeFn
+    init(_ call: @escaping NativeFn) { self.call = call }
 }
 
 /// Metamethod events, in the order of the absence-cache bits in LTTable.hdr.flags.
