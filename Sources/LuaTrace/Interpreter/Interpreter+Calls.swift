@@ -111,12 +111,13 @@ extension VM {
 
     @inline(__always)
     func moveResults(_ stack: StackPtr, from: Int, to: Int, count: Int, wanted: Int) {
+        // results were usually just written (payload and tag separately): copy them in halves
         if wanted < 0 {
-            if from != to { for j in 0..<count { stack[to + j] = stack[from + j] } }
+            if from != to { for j in 0..<count { (stack + to + j).copyValue(from: stack + from + j) } }
             return
         }
         let m = min(count, wanted)
-        if from != to { for j in 0..<m { stack[to + j] = stack[from + j] } }
+        if from != to { for j in 0..<m { (stack + to + j).copyValue(from: stack + from + j) } }
         if wanted > m { for j in m..<wanted { stack[to + j] = .nilValue } }
     }
 
