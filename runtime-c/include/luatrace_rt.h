@@ -229,6 +229,18 @@ static inline void lt_copyval(LTValue *d, const LTValue *s) {
     d->tt = hi;
 }
 
+/* Loads a value as two 8-byte halves into general registers (see lt_copyval): for values
+   the interpreter is about to store elsewhere right after an instruction computed them. */
+static inline LTValue lt_loadval(const LTValue *s) {
+    int64_t lo = s->u.i;
+    uint64_t hi = s->tt;
+    __asm__("" : "+r"(lo), "+r"(hi));
+    LTValue v;
+    v.u.i = lo;
+    v.tt = hi;
+    return v;
+}
+
 /* A hint to load the cache line at p (the GC's sweep walks a linked list of cold objects). */
 static inline void lt_prefetch(const void *p) {
 #if defined(__GNUC__) || defined(__clang__)

@@ -134,7 +134,7 @@ extension VM {
             case .getupval:
                 base[a] = lt_lcl_upvals(cl)[i.b]!.pointee.v.pointee
             case .setupval:
-                lt_lcl_upvals(cl)[i.b]!.pointee.v.pointee = base[a]
+                lt_lcl_upvals(cl)[i.b]!.pointee.v.copyValue(from: base + a)
             case .gettabup:
                 let t = lt_lcl_upvals(cl)[i.b]!.pointee.v.pointee
                 let key = k[i.c]
@@ -183,7 +183,7 @@ extension VM {
             case .settabup:
                 let t = lt_lcl_upvals(cl)[a]!.pointee.v.pointee
                 let key = k[i.b]
-                let v = i.k ? k[i.c] : base[i.c]
+                let v = i.k ? k[i.c] : lt_loadval(base + i.c)
                 if t.isTable && t.table.pointee.metatable == nil {
                     tableSetStr(t.table, key.str, v); continue
                 }
@@ -192,7 +192,7 @@ extension VM {
                 (ci, base) = VM.frameBase(th, ciIdx)
             case .settable:
                 let t = base[a], key = base[i.b]
-                let v = i.k ? k[i.c] : base[i.c]
+                let v = i.k ? k[i.c] : lt_loadval(base + i.c)
                 if t.isTable && t.table.pointee.metatable == nil {
                     if key.isInt {
                         let tb = t.table, idx = UInt64(bitPattern: key.i &- 1)
@@ -216,7 +216,7 @@ extension VM {
                 (ci, base) = VM.frameBase(th, ciIdx)
             case .seti:
                 let t = base[a]
-                let v = i.k ? k[i.c] : base[i.c]
+                let v = i.k ? k[i.c] : lt_loadval(base + i.c)
                 if t.isTable && t.table.pointee.metatable == nil {
                     tableSetInt(t.table, Int64(i.b), v); continue
                 }
@@ -225,7 +225,7 @@ extension VM {
                 (ci, base) = VM.frameBase(th, ciIdx)
             case .setfield:
                 let t = base[a], key = k[i.b]
-                let v = i.k ? k[i.c] : base[i.c]
+                let v = i.k ? k[i.c] : lt_loadval(base + i.c)
                 if t.isTable {
                     let tb = t.table
                     if tb.pointee.metatable == nil || fastTM(tb.pointee.metatable, .newindex) == nil {
