@@ -78,7 +78,7 @@ extension VM {
     }
 
     func run(entry: Int) throws {
-        if jitOptions.enabled && jit.recorder != nil { jitAbort("re-entered the interpreter") }
+        if jitOptions.enabled && jitRecordingActive { jitAbort("re-entered the interpreter") }
         var recording = false
         while true {
             let switchMode = recording ? try runLoop(entry: entry, RecordingMode.self)
@@ -101,7 +101,7 @@ extension VM {
 
         // JIT: hot-loop counters, and whether a trace is being recorded
         let jitOn = jitOptions.enabled
-        let hot = jitOn ? jit.hotcounts : UnsafeMutablePointer<UInt16>(bitPattern: 8)!
+        let hot = jitOn ? jitHotcounts : UnsafeMutablePointer<UInt16>(bitPattern: 8)!
 
         while true {
             if M.recording {

@@ -1,91 +1,173 @@
-// Loop-carried floats kept in SSE registers across iterations ("pinning").
+// Loop-carried floats, and the float expressions computing them, kept in SSE registers.
 //
 // tcc keeps every C variable in a stack slot, so a loop-carried float updated each iteration
-// (`acc = acc + x`, `sign = -sign`) forms a store -> load -> op -> store chain through memory
-// that costs about 10 cycles per iteration on the CPUs we measured (store-to-load forwarding of
-// xmm values is slow; integer values are cheap there thanks to memory renaming, so integers are
-// not pinned: the experiments showed no gain). Pinning moves the chain into a register.
+// (`acc = acc + x`, mandelbrot's `zr = zr2 - zi2 + cr; zr2 = zr * zr`) forms a chain of
+// store -> load -> op -> store through memory, about 7 cycles per link on the CPUs we measured
+// (store-to-load forwarding of xmm values is slow; integers are cheap there thanks to memory
+// renaming, so integers are not pinned: experiments showed no gain). Here the chain moves into
+// registers: each loop-carried float header ("pinned") lives in its own xmm register, and every
+// float + - * / and negation of the root iteration that depends on a pinned value is computed by
+// emitted SSE instructions from registers, constants and C variables (memory operands) into a
+// register, allocated by a linear scan over the root.
 //
 // Invariants:
-// - Pinning is only done for a single-path (no side branches), type-stable trace whose body
-//   calls nothing that could clobber xmm6-15 (libm functions, lt_jit_tset; the header's static
-//   inline helpers are compiled by tcc, which only uses xmm0-5 for the statements we emit).
-// - A pinned header value h is coalesced with its loop-end value e (one C variable v<h>), and e
-//   is `h op x` (op = + - * /), `x op h` (op = + *, which commute exactly in IEEE arithmetic) or
-//   `-h`. The register holds h from the top of the iteration until e is computed, then e.
-// - "store" mode (h or e has another reader in the loop body): the register is also stored
-//   into v<h> right after each update, so v<h> always holds the same value as the register and
-//   C code (other instructions, fused expressions, exits) reads it as usual; the store is off
-//   the loop-carried chain. Otherwise v<h> is stale inside the loop and is written from the
-//   register at every exit (spillPinned) before the exit reads it.
-// - Registers: xmm7, xmm6, xmm8..xmm15 (tcc never allocates xmm8-15 and only uses xmm6/7 when
-//   explicitly needed, which the statements we emit never do). When a negation is pinned,
-//   xmm15 holds the sign mask (0x8000000000000000) instead, loaded in the prologue.
+// - Only for a type-stable root whose instructions call nothing that could clobber xmm6-15
+//   (libm functions, lt_jit_tset; the header's static inline helpers are compiled by tcc, which
+//   only uses xmm0-5 for the statements we emit). Side branches may call anything: registers
+//   are written to their C variables before a root guard jumps to a branch or to an exit, and a
+//   branch's back-edge goes to `loopr`, which reloads the pinned registers from their C
+//   variables before the loop.
+// - A pinned header h is coalesced with its loop-end value e (one C variable v<h>); the register
+//   holds h from the top of the iteration until e is computed (into the same register), then e.
+//   Coalescing guarantees h has no reader after e.
+// - "store" mode (h or e is read by root C code or a root back-edge copy, or another root value
+//   shares the C variable v<h> through a side branch's coalescing): the register is also stored
+//   into v<h> after e is computed, and nothing spills it. Otherwise v<h> is stale in the root
+//   and is written from the register (`spill`) right before every root guard's jump out of the
+//   root (exits and side branches), which are the only other readers.
+// - A register-computed value that is not a pinned loop-end value is stored into its C variable
+//   right after it is computed when anything but register code reads it (C code, snapshots,
+//   back-edge copies, side branches); its register is free after its last register reader.
+// - Operands read from memory have a C variable (they are never fused); float constants are read
+//   from locals k<ref> set once in the prologue.
+// - Registers: xmm6-xmm15 (tcc never allocates xmm8-15 and only uses xmm6/7 when explicitly
+//   needed, which the statements we emit never do). xmm15 holds the sign mask when a negation is
+//   computed in registers; xmm14 is a scratch register when a loop-end value is `x op h` with a
+//   non-commutative op. Operand order is never swapped (NaN operands keep lua's result).
 // - SSE instructions are emitted as bytes (tcc's assembler lacks SSE mnemonics); memory
-//   operands are addressed through rax ("a" input) and rcx ("c" input).
+//   operands are addressed through rax, rcx and rdx ("a", "c", "d" inputs).
 
 import CLuaRuntime
 
 extension CEmitter {
-    /// How a pinned loop-end value is computed in its header's register.
-    struct PinnedUpdate {
-        let acc: IRRef      // the pinned header value
-        let other: IRRef    // the other operand (-1: negation)
-        let op: UInt8       // SSE opcode byte: 0x58 add, 0x5c sub, 0x59 mul, 0x5e div, 0x57 xorpd (negation)
-        let store: Bool     // also store the register into the C variable after each update
+    /// Which values live in xmm registers (empty when the trace does not qualify).
+    struct RegPlan {
+        var pinned: [IRRef: Int] = [:]      // loop-carried header value -> its register
+        var reg: [IRRef: Int] = [:]         // value computed by register code -> its register
+        var store = Set<IRRef>()            // register values also stored to their C variable
+        var stale: [(h: IRRef, reg: Int)] = []  // pinned headers whose C variable is stale in the root
+        var memOperands = Set<IRRef>()      // non-constant operands register code reads from memory
+        var consts: [IRRef] = []            // float constants read from k<ref> locals
+        var signMask: Int? = nil
+        var scratch: Int? = nil
+        var active: Bool { !reg.isEmpty }
     }
 
     static let callingOps: Set<IROp> = [.fmath, .fmath2, .pow, .tset, .mod, .idiv]
+    private static let regOps: Set<IROp> = [.add, .sub, .mul, .div, .neg]
 
-    mutating func computePinning() {
-        guard trace.branches.isEmpty, trace.typeStable else { return }
+    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    mutating func computeRegisters() {
+        guard trace.typeStable else { return }
         let ins = trace.ir.ins
-        if ins.contains(where: { CEmitter.callingOps.contains($0.op) && ($0.type == UInt8(LT_TFLOAT) || $0.op == .tset
-                                                                          || $0.op == .fmath || $0.op == .fmath2 || $0.op == .pow) }) {
-            return
-        }
-        var uses = [Int](repeating: 0, count: ins.count)
-        for i in ins {
-            for r in [i.a, i.b, i.c] where r >= 0 { uses[Int(r)] += 1 }
-        }
-        let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
-        var found: [(h: IRRef, e: IRRef, update: PinnedUpdate)] = []
-        for (slot, e) in trace.loopEnd where coalesced.contains(PathSlot(path: 0, slot: slot)) {
-            guard let h = headerOf[slot], h != e else { continue }
-            let ei = ins[Int(e)]
-            guard ei.type == UInt8(LT_TFLOAT), ins[Int(h)].type == UInt8(LT_TFLOAT), ins[Int(h)].op == .sload else { continue }
-            let store = uses[Int(h)] > 1 || uses[Int(e)] > 0
-            switch ei.op {
-            case .add, .sub, .mul, .div:
-                let other: IRRef
-                if ei.a == h && ei.b != h {
-                    other = ei.b
-                } else if ei.b == h && ei.a != h && (ei.op == .add || ei.op == .mul) {
-                    other = ei.a        // + and * commute exactly in IEEE arithmetic
-                } else {
-                    continue
-                }
-                let op: UInt8 = ei.op == .add ? 0x58 : (ei.op == .sub ? 0x5c : (ei.op == .mul ? 0x59 : 0x5e))
-                found.append((h, e, PinnedUpdate(acc: h, other: other, op: op, store: store)))
-            case .neg where ei.a == h:
-                found.append((h, e, PinnedUpdate(acc: h, other: -1, op: 0x57, store: store)))
-            default:
-                continue
+        let n = ins.count
+        let rootEnd = min(trace.rootEnd, n)
+        let fl = UInt8(LT_TFLOAT)
+        for idx in 0..<rootEnd {
+            let i = ins[idx]
+            if CEmitter.callingOps.contains(i.op) && (i.type == fl || i.op == .tset || i.op == .fmath || i.op == .fmath2 || i.op == .pow) {
+                return
             }
         }
-        var regs = [7, 6, 8, 9, 10, 11, 12, 13, 14, 15]
-        if found.contains(where: { $0.update.other < 0 }) {
-            signMaskReg = regs.removeLast()
+        func eligible(_ r: IRRef) -> Bool {
+            guard r >= 0, Int(r) < rootEnd else { return false }
+            return ins[Int(r)].type == fl && CEmitter.regOps.contains(ins[Int(r)].op)
         }
-        for f in found where !regs.isEmpty {
-            // a negation needs the mask register: it was reserved above
-            pinned[f.h] = regs.removeFirst()
-            pinnedUpdate[f.e] = f.update
+        let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
+        var pairs: [(slot: Int, h: IRRef, e: IRRef)] = []
+        for (slot, e) in trace.loopEnd where coalesced.contains(PathSlot(path: 0, slot: slot)) {
+            guard let h = headerOf[slot], h != e, ins[Int(h)].op == .sload, ins[Int(h)].type == fl, eligible(e) else { continue }
+            pairs.append((slot, h, e))
         }
+        if pairs.isEmpty { return }
+        // values computed in registers: the loop-end values and whatever depends on a header
+        let candH = Set(pairs.map { $0.h })
+        var inT = [Bool](repeating: false, count: n)
+        for idx in 0..<rootEnd where eligible(IRRef(idx)) {
+            let i = ins[idx]
+            for o in [i.a, i.b] where o >= 0 && (candH.contains(o) || inT[Int(o)]) { inT[idx] = true }
+        }
+        for p in pairs { inT[Int(p.e)] = true }
+        func operands(_ idx: Int) -> [IRRef] {
+            let i = ins[idx]
+            if i.op == .neg { return [i.a] }
+            return i.a == i.b ? [i.a] : [i.a, i.b]
+        }
+        var plan = RegPlan()
+        for idx in 0..<rootEnd where inT[idx] {
+            for o in operands(idx) {
+                guard o >= 0, ins[Int(o)].type == fl else { return }
+                if ins[Int(o)].op.isConstant { if !plan.consts.contains(o) { plan.consts.append(o) } }
+            }
+        }
+        // registers: sign mask and scratch first, then the headers, the rest for temporaries
+        var pool = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+        if (0..<rootEnd).contains(where: { inT[$0] && ins[$0].op == .neg }) { plan.signMask = pool.removeLast() }
+        if pairs.contains(where: { ins[Int($0.e)].op != .neg && ins[Int($0.e)].b == $0.h && ins[Int($0.e)].a != $0.h }) {
+            plan.scratch = pool.removeLast()
+        }
+        var pinnedE: [IRRef: Int] = [:]
+        var pinnedSlotOfE: [IRRef: Int] = [:]
+        for p in pairs where pool.count > 2 {
+            let r = pool.removeFirst()
+            plan.pinned[p.h] = r
+            pinnedE[p.e] = r
+            pinnedSlotOfE[p.e] = p.slot
+        }
+        // a pair left without a register: its loop-end value is an ordinary temporary (stored)
+        if plan.scratch != nil && !pairs.contains(where: { pinnedE[$0.e] != nil && ins[Int($0.e)].op != .neg
+                                                            && ins[Int($0.e)].b == $0.h && ins[Int($0.e)].a != $0.h }) {
+            pool.append(plan.scratch!)
+            plan.scratch = nil
+        }
+        // linear scan over the root for the temporaries
+        var lastRegUse = [Int](repeating: -1, count: n)
+        for idx in 0..<rootEnd where inT[idx] { for o in operands(idx) where inT[Int(o)] { lastRegUse[Int(o)] = idx } }
+        var free = pool
+        for idx in 0..<rootEnd where inT[idx] {
+            let r = IRRef(idx)
+            if let reg = pinnedE[r] {
+                plan.reg[r] = reg
+            } else {
+                guard !free.isEmpty else { return }            // out of registers: no register code at all
+                plan.reg[r] = free.removeFirst()
+            }
+            for o in operands(idx) where inT[Int(o)] && pinnedE[o] == nil && lastRegUse[Int(o)] == idx { free.append(plan.reg[o]!) }
+            if lastRegUse[idx] < 0 && pinnedE[r] == nil { free.append(plan.reg[r]!) }
+        }
+        // who reads what outside register code
+        var rootCUse = [Bool](repeating: false, count: n)     // root C code or the root's back-edge copies
+        var otherUse = [Bool](repeating: false, count: n)     // side branches, snapshots, branch back-edges
+        for (idx, i) in ins.enumerated() where !(idx < rootEnd && inT[idx]) {
+            for o in [i.a, i.b, i.c] where o >= 0 && Int(o) < n {
+                if idx < rootEnd { rootCUse[Int(o)] = true } else { otherUse[Int(o)] = true }
+            }
+        }
+        for snap in trace.snapshots { for (_, r) in snap.slots where r >= 0 && Int(r) < n { otherUse[Int(r)] = true } }
+        for (slot, r) in trace.loopEnd where r >= 0 && Int(r) < n && pinnedSlotOfE[r] != slot { rootCUse[Int(r)] = true }
+        for b in trace.branches { for (_, r) in b.loopEnd where r >= 0 && Int(r) < n { otherUse[Int(r)] = true } }
+        for (r, _) in plan.reg where pinnedE[r] == nil {
+            if rootCUse[Int(r)] || otherUse[Int(r)] { plan.store.insert(r) }
+        }
+        for p in pairs {
+            guard let reg = plan.pinned[p.h] else { continue }
+            // another root value sharing v<h> (coalesced for a side branch's loop end) is
+            // written there in the root: a spill of the register would overwrite it
+            let shared = (0..<rootEnd).contains { IRRef($0) != p.e && varOf[IRRef($0)] == p.h }
+            if rootCUse[Int(p.h)] || rootCUse[Int(p.e)] || shared { plan.store.insert(p.e) } else { plan.stale.append((p.h, reg)) }
+        }
+        for (r, _) in plan.reg {
+            for o in operands(Int(r)) where plan.reg[o] == nil && plan.pinned[o] == nil && !ins[Int(o)].op.isConstant {
+                plan.memOperands.insert(o)
+            }
+        }
+        plan.stale.sort { $0.h < $1.h }
+        plan.consts.sort()
+        regs = plan
     }
 
     /// The bytes of an SSE instruction `prefix 0f op` between xmm`reg` and either the double
-    /// at the address in rax (rm 0) / rcx (rm 1), or xmm`rm` when `regToReg`.
+    /// at the address in rax (rm 0) / rcx (rm 1) / rdx (rm 2), or xmm`rm` when `regToReg`.
     static func sseBytes(_ prefix: UInt8, _ op: UInt8, _ reg: Int, rm: Int, regToReg: Bool = false) -> String {
         let modrm = (regToReg ? 0xc0 : 0x00) | ((reg & 7) << 3) | (rm & 7)
         let rexBits = (reg >= 8 ? 4 : 0) | (regToReg && rm >= 8 ? 1 : 0)
@@ -95,47 +177,80 @@ extension CEmitter {
         return ".byte " + bytes.map { "0x" + String($0, radix: 16) }.joined(separator: ",")
     }
 
-    /// Machine code for op (0x10 load, 0x58 add, 0x11 store, ...) between xmm`reg` and the
-    /// double at `addr` (passed in rax).
+    /// Machine code for op (0x10 load, 0x11 store) between xmm`reg` and the double at `addr`.
     static func sse(_ op: UInt8, _ reg: Int, _ addr: String) -> String {
         "  __asm__ volatile(\"\(sseBytes(0xf2, op, reg, rm: 0))\" :: \"a\"(\(addr)));\n"
     }
 
-    /// Loads the pinned registers (and the sign mask) at the end of the prologue.
-    var pinnedPrologue: String {
+    /// The end of the prologue: constants, then (at `loopr`, where side branches come back) the
+    /// sign mask and the pinned registers.
+    var registerPrologue: String {
+        guard regs.active else { return "" }
         var s = ""
-        if let m = signMaskReg {
+        for k in regs.consts { s += "  double k\(k) = \(v(k));\n" }
+        if !trace.branches.isEmpty { s += "loopr:\n" }
+        if let m = regs.signMask {
             s += "  { int64_t mk = ((int64_t)(-9223372036854775807LL - 1));\n" + CEmitter.sse(0x10, m, "&mk") + "  }\n"
         }
-        for (h, reg) in pinned.sorted(by: { $0.key < $1.key }) { s += CEmitter.sse(0x10, reg, "&v\(h)") }
-        // constant operands live in locals set once (the asm needs an address)
-        for k in Set(pinnedUpdate.values.map { $0.other }.filter { $0 >= 0 && ir[$0].op.isConstant }).sorted() {
-            s += "  double k\(k) = \(v(k));\n"
-        }
+        for (h, reg) in regs.pinned.sorted(by: { $0.key < $1.key }) { s += CEmitter.sse(0x10, reg, "&v\(h)") }
         return s
     }
 
-    /// Stores the pinned registers whose C variable is stale back to it (before exits).
-    var spillPinned: String {
-        let stale = Set(pinnedUpdate.values.filter { !$0.store }.map { $0.acc })
-        return pinned.sorted(by: { $0.key < $1.key }).filter { stale.contains($0.key) }
-            .map { CEmitter.sse(0x11, $0.value, "&v\($0.key)") }.joined()
+    /// Stores the pinned registers whose C variable is stale (before leaving the root).
+    var spillRegisters: String {
+        regs.stale.map { CEmitter.sse(0x11, $0.reg, "&v\($0.h)") }.joined()
     }
 
-    /// The C code of pinned loop-end value r: the update in the register, then (store mode)
-    /// the store into the header's C variable.
-    func pinnedUpdateCode(_ r: IRRef) -> String {
-        let p = pinnedUpdate[r]!
-        let reg = pinned[p.acc]!
-        let storeBytes = p.store ? "; " + CEmitter.sseBytes(0xf2, 0x11, reg, rm: 1) : ""
-        let storeInput = p.store ? ", \"c\"(&v\(p.acc))" : ""
-        if p.other < 0 {
-            let xor = CEmitter.sseBytes(0x66, 0x57, reg, rm: signMaskReg!, regToReg: true)
-            let inputs = p.store ? " :: \"c\"(&v\(p.acc))" : ""
-            return "  __asm__ volatile(\"\(xor)\(storeBytes)\"\(inputs));\n"
+    /// The code computing register value r (and storing it to its C variable if needed).
+    func registerCode(_ r: IRRef) -> String {
+        enum Loc { case reg(Int), mem(String) }
+        let i = ir[r]
+        let d = regs.reg[r]!
+        func loc(_ o: IRRef) -> Loc {
+            if let x = regs.pinned[o] ?? regs.reg[o] { return .reg(x) }
+            if ir[o].op.isConstant { return .mem("&k\(o)") }
+            return .mem("&\(v(o))")
         }
-        let opBytes = CEmitter.sseBytes(0xf2, p.op, reg, rm: 0)
-        let addr = ir[p.other].op.isConstant ? "&k\(p.other)" : "&\(v(p.other))"
-        return "  __asm__ volatile(\"\(opBytes)\(storeBytes)\" :: \"a\"(\(addr))\(storeInput));\n"
+        var addrs: [String] = []
+        var code: [String] = []
+        func emit(_ prefix: UInt8, _ op: UInt8, _ reg: Int, _ l: Loc) {
+            switch l {
+            case .reg(let x): code.append(CEmitter.sseBytes(prefix, op, reg, rm: x, regToReg: true))
+            case .mem(let a):
+                addrs.append(a)
+                code.append(CEmitter.sseBytes(prefix, op, reg, rm: addrs.count - 1))
+            }
+        }
+        func load(_ x: Int, _ l: Loc) {
+            if case .reg(let y) = l {
+                if y != x { code.append(CEmitter.sseBytes(0x66, 0x28, x, rm: y, regToReg: true)) }   // movapd
+            } else {
+                emit(0xf2, 0x10, x, l)                                                             // movsd load
+            }
+        }
+        if i.op == .neg {
+            load(d, loc(i.a))
+            code.append(CEmitter.sseBytes(0x66, 0x57, d, rm: regs.signMask!, regToReg: true))    // xorpd: flips NaN signs too
+        } else {
+            let op: UInt8 = i.op == .add ? 0x58 : (i.op == .sub ? 0x5c : (i.op == .mul ? 0x59 : 0x5e))
+            let la = loc(i.a), lb = loc(i.b)
+            var aInD = false, bInD = false
+            if case .reg(let y) = la, y == d { aInD = true }
+            if case .reg(let y) = lb, y == d { bInD = true }
+            if bInD && !aInD {
+                // d holds the second operand: compute in the scratch register, then move
+                let s = regs.scratch!
+                load(s, la)
+                emit(0xf2, op, s, lb)
+                load(d, .reg(s))
+            } else {
+                load(d, la)
+                emit(0xf2, op, d, lb)
+            }
+        }
+        if regs.store.contains(r) { emit(0xf2, 0x11, d, .mem("&\(v(r))")) }
+        let names = ["a", "c", "d"]
+        let inputs = addrs.enumerated().map { "\"\(names[$0.offset])\"(\($0.element))" }.joined(separator: ", ")
+        return "  __asm__ volatile(\"\(code.joined(separator: "; "))\"\(inputs.isEmpty ? "" : " :: " + inputs));\n"
     }
 }

@@ -28,14 +28,17 @@ struct CEmitter {
     /// C variable of each IR value: loop-carried values are coalesced with their header
     /// variable when the header value is dead by the time the new value is computed, so the
     /// back-edge needs no copy (tcc keeps every variable in memory; copies cost).
-    private var varOf: [IRRef: IRRef] = [:]
+    var varOf: [IRRef: IRRef] = [:]
     var coalesced = Set<PathSlot>()
-    /// Loop-carried floats kept in an SSE register across iterations (see CEmitter+Registers.swift):
-    /// header IR ref -> xmm number, and the loop-end value -> how it is updated in the register.
-    var pinned: [IRRef: Int] = [:]
-    var pinnedUpdate: [IRRef: PinnedUpdate] = [:]
-    /// xmm register holding the sign mask (for pinned negations), if any.
-    var signMaskReg: Int? = nil
+    /// Loop-carried floats and the float arithmetic on them kept in SSE registers (see
+    /// CEmitter+Registers.swift).
+    var regs = RegPlan()
+    /// True while the root's instructions are emitted (a jump out of them spills registers).
+    private var emittingRoot = false
+    /// (table, node) and (table, index) pairs whose node key / array bound is already checked in
+    /// the straight-line code being emitted: only `tset` (lt_jit_tset may resize or rehash) and
+    /// the start of a path segment forget them.
+    private var checked = Set<[Int64]>()
 
     /// Pure values with a single use in the same path segment, computed inside their user's C
     /// expression instead of into a variable of their own (each variable is a store and a load
@@ -45,7 +48,7 @@ struct CEmitter {
     init(trace: Trace) {
         self.trace = trace
         computeCoalescing()
-        computePinning()
+        computeRegisters()
         computeFusion()
     }
 
@@ -70,10 +73,7 @@ struct CEmitter {
         for snap in trace.snapshots { for (_, r) in snap.slots where r >= 0 && Int(r) < n { otherUses[Int(r)] += 1 } }
         for p in paths { for (_, e) in p.loopEnd where e >= 0 && Int(e) < n { otherUses[Int(e)] += 1 } }
         for (_, h) in trace.headerSlots where h >= 0 && Int(h) < n { otherUses[Int(h)] += 1 }
-        for (_, pu) in pinnedUpdate {
-            if pu.other >= 0 { otherUses[Int(pu.other)] += 1 }
-            otherUses[Int(pu.acc)] += 1
-        }
+        for r in regs.memOperands where Int(r) < n { otherUses[Int(r)] += 1 }
         var segment = [Int](repeating: -1, count: n)
         for idx in 0..<min(trace.rootEnd, n) { segment[idx] = 0 }
         for (bi, b) in trace.branches.enumerated() { for idx in b.start..<min(b.end, n) { segment[idx] = bi + 1 } }
@@ -89,14 +89,14 @@ struct CEmitter {
             let i = ins[r]
             guard CEmitter.fusableOps.contains(i.op), insUses[r] == 1, otherUses[r] == 0, user[r] > r,
                   segment[r] >= 0, segment[r] == segment[user[r]], varOf[IRRef(r)] == nil,
-                  pinnedUpdate[IRRef(r)] == nil, pinned[IRRef(r)] == nil,
+                  regs.reg[IRRef(r)] == nil, regs.pinned[IRRef(r)] == nil,
                   !(i.op == .neg && i.type == UInt8(LT_TFLOAT)) else { continue }
             let u = user[r]
             let at = fused.contains(IRRef(u)) ? evalAt[u] : u
             var ok = true
             for o in [i.a, i.b, i.c] where o >= 0 && !ins[Int(o)].op.isConstant {
-                // a pinned value's C variable is stale unless it is stored at its update
-                if pinned[o] != nil && !(pinnedUpdate.values.contains { $0.acc == o && $0.store }) { ok = false; break }
+                // a register value's C variable may be stale
+                if regs.stale.contains(where: { $0.h == o }) || (regs.reg[o] != nil && !regs.store.contains(o)) { ok = false; break }
                 let ov = varOf[o] ?? o
                 for idx in (r + 1)..<at where assigned(idx) == ov && !fused.contains(IRRef(idx)) { ok = false; break }
                 if !ok { break }
@@ -126,7 +126,29 @@ struct CEmitter {
         let ins = trace.ir.ins
         let n = ins.count
         var lastUse = [Int](repeating: -1, count: n)
-        func use(_ r: IRRef, _ at: Int) { if r >= 0 && Int(r) < n { lastUse[Int(r)] = max(lastUse[Int(r)], at) } }
+        // For the root's values a use inside a side branch happens where the branch leaves the
+        // root (its guard, or the root guard its parent branch leaves from): lastUse0.
+        var lastUse0 = [Int](repeating: -1, count: n)
+        let rootEnd = min(trace.rootEnd, n)
+        var guardPos: [Int32: Int] = [:]
+        for (idx, i) in ins.enumerated() where i.snap >= 0 && guardPos[i.snap] == nil { guardPos[i.snap] = idx }
+        func rootPos(_ idx: Int) -> Int {
+            var g = idx, steps = 0
+            while g >= rootEnd {
+                guard steps < 64, let b = trace.branches.first(where: { g >= $0.start && g < $0.end }),
+                      let p = guardPos[b.snap] else { return n }
+                g = p
+                steps += 1
+            }
+            return g
+        }
+        var rootPosOf = [Int](repeating: 0, count: n)
+        for idx in 0..<n { rootPosOf[idx] = idx < rootEnd ? idx : rootPos(idx) }
+        func use(_ r: IRRef, _ at: Int, root at0: Int? = nil) {
+            guard r >= 0 && Int(r) < n else { return }
+            lastUse[Int(r)] = max(lastUse[Int(r)], at)
+            lastUse0[Int(r)] = max(lastUse0[Int(r)], at0 ?? (at < n ? rootPosOf[at] : at))
+        }
         let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
         let changed = changedSlots
         for (idx, i) in ins.enumerated() {
@@ -139,9 +161,11 @@ struct CEmitter {
             }
         }
         // values read by each path's back-edge copies (or its loop-end exit) are used at its end
-        for p in paths {
-            for (_, e) in p.loopEnd { use(e, p.end) }
-            if p.endSnap >= 0 { for (_, r) in trace.snapshots[Int(p.endSnap)].slots { use(r, p.end) } }
+        for (pi, p) in paths.enumerated() {
+            // for the root, a branch's end happens where the branch leaves the root
+            let at0 = pi == 0 ? rootEnd : (guardPos[trace.branches[pi - 1].snap].map { rootPos($0) } ?? n)
+            for (_, e) in p.loopEnd { use(e, p.end, root: at0) }
+            if p.endSnap >= 0 { for (_, r) in trace.snapshots[Int(p.endSnap)].slots { use(r, p.end, root: at0) } }
         }
         var taken = Set<IRRef>()
         for (pi, p) in paths.enumerated() where p.stable {
@@ -149,7 +173,7 @@ struct CEmitter {
                 guard let h = headerOf[slot], ins[Int(e)].op != .sload, !ins[Int(e)].op.isConstant,
                       ins[Int(e)].type == ins[Int(h)].type, !taken.contains(e) else { continue }
                 // the header value must be dead once e is computed (its own operand use is fine)
-                if lastUse[Int(h)] <= Int(e) {
+                if (pi == 0 ? lastUse0[Int(h)] : lastUse[Int(h)]) <= Int(e) {
                     varOf[e] = h
                     taken.insert(e)
                     coalesced.insert(PathSlot(path: pi, slot: slot))
@@ -233,12 +257,21 @@ struct CEmitter {
     private func exitLabel(_ snap: Int32) -> String { "x\(snap + 1)" }
 
     private mutating func guardFail(_ cond: String, _ snap: Int32) {
+        body += "  if (\(cond)) \(leave(snap))\n"
+    }
+
+    /// The jump taken when the guard of `snap` fails: to its side branch or to its exit, after
+    /// writing stale registers back when leaving the root.
+    private mutating func leave(_ snap: Int32) -> String {
+        let target: String
         if let b = trace.branchOfSnap[snap] {
-            body += "  if (\(cond)) goto b\(b + 1);\n"
-            return
+            target = "b\(b + 1)"
+        } else {
+            usedExits.insert(snap)
+            target = exitLabel(snap)
         }
-        usedExits.insert(snap)
-        body += "  if (\(cond)) goto \(exitLabel(snap));\n"
+        let spill = emittingRoot ? spillRegisters : ""
+        return spill.isEmpty ? "goto \(target);" : "{\n" + spill + "  goto \(target); }"
     }
 
     /// Stores IR value r into the LTValue at C lvalue `dst`.
@@ -273,19 +306,25 @@ struct CEmitter {
             prologue += "  if (base[\(slot)].tt != \(t)) return 0;\n"
             if CEmitter.cType(t) != nil { prologue += "  v\(ref) = base[\(slot)].u.\(CEmitter.field(t));\n" }
         }
-        prologue += pinnedPrologue
+        prologue += registerPrologue
         let allPaths = paths
+        emittingRoot = true
+        checked = []
         for idx in 0..<trace.rootEnd { emitIns(IRRef(idx), ir.ins[idx]) }
-        // A single-path loop is unrolled once: the back-edge copies, then the iteration again.
-        // Every copy exits through the same snapshots (they describe the state relative to an
-        // iteration's start), and tcc's code pays much less per iteration without the jump.
-        if trace.branches.isEmpty && trace.typeStable && trace.rootEnd < 300 {
+        // The root is unrolled once: the back-edge copies, then the iteration again. Every copy
+        // exits through the same snapshots and side branches (they describe the state relative to
+        // an iteration's start, and read only C variables), and tcc's code pays much less per
+        // iteration without the jump.
+        if trace.typeStable && trace.rootEnd < 300 {
             body += tail(path: 0, allPaths[0], jump: false)
+            checked = []
             for idx in 0..<trace.rootEnd { emitIns(IRRef(idx), ir.ins[idx]) }
         }
         body += tail(path: 0, allPaths[0])
+        emittingRoot = false
         for (bi, b) in trace.branches.enumerated() {
             body += "b\(bi + 1):\n"
+            checked = []
             for idx in b.start..<b.end { emitIns(IRRef(idx), ir.ins[idx]) }
             body += tail(path: bi + 1, allPaths[bi + 1])
         }
@@ -295,7 +334,7 @@ struct CEmitter {
         let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
         for snapIdx in usedExits.sorted() {
             let snap = trace.snapshots[Int(snapIdx)]
-            exits += "\(exitLabel(snapIdx)):\n" + spillPinned
+            exits += "\(exitLabel(snapIdx)):\n"
             let inSnap = Set(snap.slots.map { $0.slot })
             for slot in changedHeaders where !inSnap.contains(slot) {
                 if let h = headerOf[slot] { exits += "  \(store("base[\(slot)]", h))\n" }
@@ -323,16 +362,23 @@ struct CEmitter {
         }
         let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
         var temps = "", direct = "", fromTemps = ""
+        // a value whose C variable is one this parallel assignment overwrites (a header's own
+        // variable, or a header variable a value was coalesced into) is read into a temporary first
+        var assignedVars = Set<IRRef>()
+        for (slot, _) in p.loopEnd where !coalesced.contains(PathSlot(path: pi, slot: slot)) {
+            if let h = headerOf[slot], CEmitter.cType(ir.type(h)) != nil { assignedVars.insert(h) }
+        }
         for (slot, end) in p.loopEnd where !coalesced.contains(PathSlot(path: pi, slot: slot)) {
             guard let h = headerOf[slot], let ct = CEmitter.cType(ir.type(h)) else { continue }
-            if ir[end].op == .sload {
+            let src = varOf[end] ?? end
+            if ir[end].op == .sload || (assignedVars.contains(src) && src != h && !ir[end].op.isConstant && !fused.contains(end)) {
                 temps += "  \(ct) t\(h) = \(v(end));\n"
                 fromTemps += "  v\(h) = t\(h);\n"
             } else {
                 direct += "  v\(h) = \(v(end));\n"
             }
         }
-        let back = jump ? "  goto loop;\n" : ""
+        let back = jump ? (pi > 0 && regs.active ? "  goto loopr;\n" : "  goto loop;\n") : ""
         if temps.isEmpty { return direct + back }
         return "  {\n" + temps + direct + fromTemps + "  }\n" + back
     }
@@ -344,8 +390,8 @@ struct CEmitter {
         let me = name(r)
         func set(_ e: String) -> String { "  \(me) = \(e);\n" }
         if fused.contains(r) { return }
-        if pinnedUpdate[r] != nil {
-            body += pinnedUpdateCode(r)
+        if regs.reg[r] != nil {
+            body += registerCode(r)
             return
         }
         if i.op == .neg && !isInt {
@@ -402,9 +448,8 @@ struct CEmitter {
         case .bnot: body += set("~\(a)")
         case .tonum: body += set("(double)\(a)")
         case .toint:
-            body += "  { double d = \(a); if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) goto \(exitLabel(i.snap));\n"
-            body += "    \(me) = (int64_t)d; if ((double)\(me) != d) goto \(exitLabel(i.snap)); }\n"
-            usedExits.insert(i.snap)
+            body += "  { double d = \(a); if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) \(leave(i.snap))\n"
+            body += "    \(me) = (int64_t)d; if ((double)\(me) != d) \(leave(i.snap)) }\n"
         case .fmath:
             body += set("\(MathFn(rawValue: i.k)!.cName)(\(a))")
         case .fmath2:
@@ -434,18 +479,21 @@ struct CEmitter {
             body += set("(int64_t)((LTTable *)\(a))->asize")
         case .aload:
             body += "  { LTTable *t = (LTTable *)\(a); uint64_t ix = (uint64_t)\(b) - 1;\n"
-            guardFail("ix >= t->asize", i.snap)
+            if checked.insert([0, Int64(i.a), Int64(i.b)]).inserted { guardFail("ix >= t->asize", i.snap) }
             typedLoad(r, "&t->array[ix]", i.snap)
             body += "  }\n"
         case .astore:
             body += "  { LTTable *t = (LTTable *)\(a); uint64_t ix = (uint64_t)\(b) - 1;\n"
-            guardFail("ix >= t->asize", i.snap)
+            if checked.insert([0, Int64(i.a), Int64(i.b)]).inserted { guardFail("ix >= t->asize", i.snap) }
             body += "  \(store("t->array[ix]", i.c)) }\n"
         case .hloadk, .hstorek:
             body += "  { LTTable *t = (LTTable *)\(a);\n"
-            guardFail("(uint64_t)\(i.k) >= t->nodecap", i.snap)
+            let fresh = checked.insert([1, Int64(i.a), i.k, i.k2]).inserted
+            if fresh { guardFail("(uint64_t)\(i.k) >= t->nodecap", i.snap) }
             body += "  LTNode *nd = &t->node[\(i.k)];\n"
-            guardFail("nd->key.u.p != (void *)0x\(String(UInt(bitPattern: Int(i.k2)), radix: 16)) || nd->key.tt != \(LT_TSTRING)", i.snap)
+            if fresh {
+                guardFail("nd->key.u.p != (void *)0x\(String(UInt(bitPattern: Int(i.k2)), radix: 16)) || nd->key.tt != \(LT_TSTRING)", i.snap)
+            }
             if i.op == .hloadk { typedLoad(r, "&nd->val", i.snap) } else { body += "  \(store("nd->val", i.b))\n" }
             body += "  }\n"
         case .tget:
@@ -466,6 +514,7 @@ struct CEmitter {
             }
             body += "  }\n"
         case .tset:
+            checked = []
             body += "  { LTValue kk, vv; \(store("kk", i.b)) \(store("vv", i.c)) lt_jit_tset(ctx, (LTTable *)\(a), &kk, &vv); }\n"
         case .tlen:
             body += set("lt_tab_len((LTTable *)\(a))")

@@ -85,7 +85,8 @@ extension IROp {
     var isPure: Bool {
         switch self {
         case .add, .sub, .mul, .div, .pow, .neg, .band, .bor, .bxor, .shl, .shr, .bnot, .tonum,
-             .fmath, .fmath2, .imin, .imax, .nmin, .nmax, .iabs, .fproto, .uref, .slen:
+             .fmath, .fmath2, .imin, .imax, .nmin, .nmax, .iabs, .fproto, .uref, .slen,
+             .tmeta:                // nothing a trace runs can change a metatable
             return true
         default:
             return false

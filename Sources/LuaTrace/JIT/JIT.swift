@@ -3,12 +3,15 @@
 //
 // Invariants:
 // - Hotness is counted only on loop back-edges (FORLOOP, backward JMP) in a small hashed
-//   counter table; nothing is counted when the JIT is off.
+//   counter table, indexed by the back-edge's target (VM.countBackedge); nothing is counted
+//   when the JIT is off. A numeric for loop in its last iteration does not start recording.
 // - A compiled trace is installed by patching its loop's back-edge instruction to the J-variant
 //   (FORLOOP -> JFORLOOP, JMP -> JLOOP); the proto's `traces` table maps that pc to the trace.
 // - At most one recording is active; it is abandoned whenever the interpreter leaves the
 //   recording's `run` activation (errors, re-entry from native code, coroutine switches).
-// - A loop whose recording aborts `maxAborts` times is blacklisted and never recorded again.
+// - A loop whose recording aborts `maxAborts` times is blacklisted and never recorded again
+//   ("loop left during recording" aborts count a quarter); retries start a few iterations later
+//   after each abort.
 
 import CLuaRuntime
 import LuaBytecode
@@ -21,7 +24,7 @@ final class JITState {
     let hotcounts: UnsafeMutablePointer<UInt16>
     var traces: [Trace] = []
     var recorder: Recorder? = nil
-    var aborts: [UnsafeRawPointer: Int] = [:]
+    var aborts: [UnsafeRawPointer: Int] = [:]      // weighted: 4 per abort (see jitAbort)
     var blacklisted = Set<UnsafeRawPointer>()
     lazy var backend = TCCBackend()
     var ctx = LTJitCtx(L: nil, vm: nil, stackbase: 0)
@@ -62,11 +65,20 @@ extension VM {
     @inline(never)
     func jitHotLoop(backedge: PC, target: PC, ciIdx: Int, base: StackPtr, cl: LClosurePtr) -> Bool {
         let j = jit
-        j.hotcounts[VM.hotIndex(backedge)] = UInt16(clamping: max(jitOptions.hotloop, 1))
+        // the interpreter counts on the back-edge's target (see VM.countBackedge)
+        let hidx = VM.hotIndex(target)
+        j.hotcounts[hidx] = UInt16(clamping: max(jitOptions.hotloop, 1))
         if j.recorder != nil { return false }
         let key = UnsafeRawPointer(backedge)
         if j.blacklisted.contains(key) {
-            j.hotcounts[VM.hotIndex(backedge)] = UInt16.max
+            j.hotcounts[hidx] = UInt16.max
+            return false
+        }
+        // A numeric for loop in its last iteration would be left while recording it (an abort):
+        // wait for the next back-edge of this loop, in a later run of it, instead.
+        let bi = backedge.pointee
+        if bi.op == .forloop && base[bi.a + 2].isInt && base[bi.a + 1].i == 0 {
+            j.hotcounts[hidx] = 1
             return false
         }
         if j.traces.count >= jitOptions.maxtrace { return false }
@@ -115,12 +127,19 @@ extension VM {
         }
         jit.nAborted += 1
         let key = UnsafeRawPointer(tr.backedgePC)
-        let n = (jit.aborts[key] ?? 0) + 1
-        jit.aborts[key] = n
+        // a recording that happened to start in a loop's last iteration says nothing about the
+        // loop: such aborts count a quarter (the retry starts at a different iteration)
+        let weight = reason == "loop left during recording" ? 1 : 4
+        let n4 = (jit.aborts[key] ?? 0) + weight
+        jit.aborts[key] = n4
+        let n = (n4 + 3) / 4
+        // retry after a different number of iterations (a loop aborting at the same point of a
+        // periodic pattern, e.g. a short loop's last iteration, would otherwise abort every time)
+        jit.hotcounts[VM.hotIndex(tr.startPC)] = UInt16(clamping: max(jitOptions.hotloop, 1) + 3 * n4)
         var whereText = ""
         if let pc = pc, let f = rec.frames.last { whereText = " at \(location(f.proto, pc))" }
         jitLog("[TRACE --- \(location(tr.proto, tr.startPC)) -- \(reason)\(whereText)]")
-        if n >= JITState.maxAborts {
+        if n4 >= 4 * JITState.maxAborts {
             jit.blacklisted.insert(key)
             jit.nBlacklisted += 1
             jitLog("[TRACE --- \(location(tr.proto, tr.startPC)) -- blacklisted]")
@@ -182,7 +201,7 @@ extension VM {
     private func jitAbortCompile(_ tr: Trace, _ msg: String) {
         jit.nAborted += 1
         let key = UnsafeRawPointer(tr.backedgePC)
-        jit.aborts[key] = JITState.maxAborts
+        jit.aborts[key] = 4 * JITState.maxAborts
         jit.blacklisted.insert(key)
         jit.nBlacklisted += 1
         jitLog("[TRACE --- \(location(tr.proto, tr.startPC)) -- libtcc error: \(msg)]")
@@ -250,23 +269,22 @@ extension VM {
     @inline(never)
     func jitExitSlow(_ rt: UnsafeMutablePointer<TraceRT>, exitNo: Int, ciIdx: Int, baseIdx: Int) throws -> Bool {
         let th = L!
-        let tr = jit.traces[rt.pointee.number - 1]
         let ci = th.pointee.ci + ciIdx
-        let snap = tr.snapshots[exitNo - 1]
-        if !snap.frames.isEmpty {
-            ci.pointee.savedpc = snap.frames[0].callPC + 1
-            for (j, f) in snap.frames.enumerated() {
+        if let fs = rt.pointee.exitFrames[exitNo] {
+            // rebuild the inlined calls' frames from the precomputed records (no Swift objects)
+            ci.pointee.savedpc = rt.pointee.exitPC[exitNo]!
+            for j in 0..<Int(rt.pointee.exitFrameCount[exitNo]) {
+                let f = fs[j]
                 let funcIdx = baseIdx + f.funcSlot
-                let maxs = Int(f.proto.pointee.maxstacksize)
-                try ensureStack(th, funcIdx + 1 + maxs)
+                try ensureStack(th, funcIdx + 1 + f.maxStack)
                 let ni = try pushFrame(th)
-                let resume = j + 1 < snap.frames.count ? snap.frames[j + 1].callPC + 1 : snap.pc
-                th.pointee.ci[ni] = LTCallInfo(func: Int64(funcIdx), top: Int64(funcIdx + 1 + maxs), savedpc: resume,
-                                               nresults: Int32(f.nresults), callstatus: LT_CIST_LUA, nextraargs: 0, extra: 0)
+                th.pointee.ci[ni] = LTCallInfo(func: Int64(funcIdx), top: Int64(funcIdx + 1 + f.maxStack), savedpc: f.resume,
+                                               nresults: f.nresults, callstatus: LT_CIST_LUA, nextraargs: 0, extra: 0)
             }
             th.pointee.top = th.pointee.ci[Int(th.pointee.nci) - 1].top
             return false
         }
+        let tr = jit.traces[rt.pointee.number - 1]
         // a hot exit gets a side branch recorded from here to the loop's end
         let snapIdx = Int32(exitNo - 1)
         guard jit.recorder == nil else { return false }
@@ -354,6 +372,15 @@ extension VM {
         var exits = 0
         for tr in j.traces { if let rt = tr.rt { for i in 0..<rt.pointee.nexits { exits += Int(rt.pointee.exitCounts[i]) } } }
         s += "JIT: \(j.entries) trace entries, \(exits) exits"
+        // the busiest traces: how often each is entered and where it is left
+        var busy: [(n: Int, tr: Trace)] = []
+        for tr in j.traces { if let rt = tr.rt { busy.append(((0..<rt.pointee.nexits).reduce(0) { $0 + Int(rt.pointee.exitCounts[$1]) }, tr)) } }
+        for (n, tr) in busy.sorted(by: { $0.n > $1.n }).prefix(8) where n > 0 {
+            let rt = tr.rt!
+            let top = (0..<rt.pointee.nexits).map { (e: $0, c: Int(rt.pointee.exitCounts[$0])) }.filter { $0.c > 0 }
+                .sorted { $0.c > $1.c }.prefix(3).map { "exit \($0.e) \($0.c)" }.joined(separator: ", ")
+            s += "\nJIT:   trace \(tr.number) (\(location(tr.proto, tr.startPC))): \(n) entries; \(top)"
+        }
         return s
     }
 

@@ -9,6 +9,20 @@ extension VM {
         return j
     }
 
+    /// Whether a trace is being recorded. The interpreter asks on every entry into `run` (every
+    /// Lua call made from native code or a metamethod): this reads the state without creating it
+    /// and without the reference counting of `jit`.
+    @inline(__always) var jitRecordingActive: Bool {
+        guard let j = jitIfCreated else { return false }
+        return withExtendedLifetime(j) { j.recorder != nil }
+    }
+
+    /// The hot-loop counters (the JIT state is created on first use).
+    @inline(__always) var jitHotcounts: UnsafeMutablePointer<UInt16> {
+        if let j = jitIfCreated { return j.hotcounts }
+        return jit.hotcounts
+    }
+
     /// Extra GC roots owned by the JIT (objects that compiled traces refer to).
     func markExtraRoots() { markTraceConstants() }
 

@@ -115,10 +115,10 @@ extension Recorder {
             default: throw nyi("length of \(typeName(x))")
             }
 
-        case .jmp:
+        case .jmp, .jloop:
             next = pc + 1 + i.sJ
             if i.sJ < 0 && !(next == trace.startPC && frames.count == 1) {
-                throw RecordAbort(reason: "inner loop")
+                try takeUnrolledBackedge()          // an inner while/repeat loop: unrolled
             }
         case .eq, .lt, .le:
             next = try compare(i.op, try reg(a), rt(a), try reg(i.b), rt(i.b), k: i.k, pc: pc)
@@ -163,20 +163,28 @@ extension Recorder {
             }
             next = try recordReturn(a: a, count: n)
 
-        case .forloop:
-            guard pc == trace.backedgePC && frames.count == 1 else { throw RecordAbort(reason: "inner loop") }
+        case .forloop, .jforloop:
+            // (a side branch may leave the trace's own loop: it goes on around an outer loop)
+            guard isOwnBackedge(pc) && !(branch != nil && forLoopEnds(a)) else {
+                next = try recordInnerForLoop(a: a, bx: i.bx, pc: pc)
+                break
+            }
             try recordForLoop(a: a, pc: pc)
             next = pc + 1 - i.bx
         case .close:
             guardNoOpenUpvalues(level: frame.base + a, pc: pc)
-        case .jforloop, .jloop, .jtforloop:
-            throw RecordAbort(reason: "inner loop has a trace")
-        case .forprep, .tforprep:
-            throw RecordAbort(reason: "inner loop")
+        case .forprep:
+            next = try recordForPrep(a: a, bx: i.bx, pc: pc)
+        case .tforprep:
+            next = try recordTForPrep(a: a, bx: i.bx, pc: pc)
         case .tforcall:
             try recordIteratorCall(a: a, c: i.c, pc: pc)
-        case .tforloop:
-            guard pc == trace.backedgePC && frames.count == 1 else { throw RecordAbort(reason: "inner loop") }
+        case .tforloop, .jtforloop:
+            let ctlEnds = type(try reg(a + 4)) == tNil
+            guard isOwnBackedge(pc) && !(branch != nil && ctlEnds) else {
+                next = try recordInnerTForLoop(a: a, bx: i.bx, pc: pc)
+                break
+            }
             let ctl = try reg(a + 4)
             if type(ctl) == tNil { throw RecordAbort(reason: "loop left during recording") }
             try setReg(a + 2, ctl)
@@ -187,6 +195,12 @@ extension Recorder {
             break
         default:
             throw nyi("bytecode \(i.op.name)")
+        }
+        // A root trace is one iteration of its loop: leaving the loop's code in the loop's own
+        // frame (a while loop's condition failing) ends it. Side branches may leave (and come
+        // back around an outer loop).
+        if branch == nil && frames.count == 1 && (next < trace.startPC || next > trace.backedgePC) {
+            throw RecordAbort(reason: "loop left during recording")
         }
         expectedPC = next
     }
@@ -206,7 +220,13 @@ extension Recorder {
         let idx = try arith(.add, ctl, ir.kint(1), pc: pc)
         let key = Value(int: cv.i &+ 1)
         let (v, vv) = try rawGet(t, tv.table, keyRef: idx, key: key, pc: pc)
-        if vv.isNil { throw RecordAbort(reason: "loop left during recording") }
+        if vv.isNil {
+            // the end of the array: only an inner loop may end here (the trace's own would leave)
+            if isOwnBackedge(pc + 1) && branch == nil { throw RecordAbort(reason: "loop left during recording") }
+            try guardNoMetatable(t, runtime: tv.table, pc: pc)
+            for j in 0..<max(c, 1) { try setReg(a + 4 + j, ir.kpri(tNil)) }
+            return
+        }
         try setReg(a + 4, idx)
         if c >= 2 { try setReg(a + 5, v) }
         if c > 2 { for j in 2..<c { try setReg(a + 4 + j, ir.kpri(tNil)) } }

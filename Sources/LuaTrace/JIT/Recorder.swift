@@ -12,6 +12,11 @@
 // - `frames` mirrors the interpreter's frames from the start frame up; inlined Lua calls push a
 //   virtual frame. Leaving the start frame (returning from it) aborts.
 // - Snapshots are taken at every guard: the written slots and the inlined frames at that point.
+//   A comparison guard on the same IR values as an earlier one of this recording is not emitted
+//   again (SSA values do not change, so it holds).
+// - A root recording is one iteration of its loop: control leaving the loop's code in the start
+//   frame aborts it. Side branches may leave and come back around an outer loop. Inner loops are
+//   unrolled (Recorder+Loops.swift).
 // - Nothing the recorder does changes interpreter state; aborting is always safe.
 
 import CLuaRuntime
@@ -48,6 +53,8 @@ final class Recorder {
     var pendingTop: Int? = nil
     /// Side-branch recording: the snapshot whose exit it replaces, and what to roll back to.
     var branch: Branch? = nil
+    /// Inner-loop back-edges taken so far (unrolled into the trace, see Recorder+Loops.swift).
+    var unrolled = 0
     private var undo = (ir: 0, snapshots: 0, headers: 0, consts: 0)
 
     init(vm: VM, trace: Trace, thread: ThreadPtr, frameIndex: Int, baseIdx: Int, closure: LClosurePtr, maxRecord: Int) {
@@ -169,6 +176,16 @@ final class Recorder {
     /// Emits a guard instruction exiting to a snapshot taken at `pc` (the instruction to redo).
     @discardableResult
     func guardIns(_ op: IROp, _ a: IRRef, _ b: IRRef = -1, k: Int64 = 0, k2: Int64 = 0, type: UInt8 = UInt8(LT_TNIL), pc: PC) -> IRRef {
+        // a comparison of the same SSA values was already guarded in this recording: it holds
+        if Recorder.dedupGuards.contains(op) {
+            let key = CSEKey(op: op, type: type, a: a, b: b, c: -1, k: k)
+            if let r = cse[key] { return r }
+            var i = IRIns(op: op, type: type, a: a, b: b, k: k, k2: k2)
+            i.snap = snapshot(pc: pc)
+            let r = ir.emit(i)
+            cse[key] = r
+            return r
+        }
         var i = IRIns(op: op, type: type, a: a, b: b, k: k, k2: k2)
         i.snap = snapshot(pc: pc)
         return ir.emit(i)
@@ -184,6 +201,8 @@ final class Recorder {
         cse[key] = r
         return r
     }
+
+    private static let dedupGuards: Set<IROp> = [.lt, .le, .gt, .ge, .eq, .ne, .peq, .pne, .upeq]
 
     private struct CSEKey: Hashable {
         let op: IROp, type: UInt8, a: IRRef, b: IRRef, c: IRRef, k: Int64

@@ -39,6 +39,14 @@ struct Branch {
     var loopEndSnapshot: Int32 = -1
 }
 
+/// A call frame an exit rebuilds (an inlined call active at the guard), precomputed.
+struct ExitFrame {
+    var funcSlot: Int               // relative to the start frame's base
+    var maxStack: Int               // the callee's maxstacksize
+    var resume: PC                  // where the frame resumes (the next frame's call + 1, or the exit pc)
+    var nresults: Int32
+}
+
 /// What the interpreter needs on every trace entry and exit, in unmanaged memory so that the
 /// hot path touches no Swift objects (no reference counting, no copies of snapshots).
 struct TraceRT {
@@ -49,6 +57,8 @@ struct TraceRT {
     var exitCounts: UnsafeMutablePointer<Int32>
     var exitPC: UnsafeMutablePointer<PC?>        // resume pc of exits without inlined frames
     var exitFlags: UnsafeMutablePointer<UInt8>   // bit 0: has inlined frames; bit 1: may grow a branch
+    var exitFrames: UnsafeMutablePointer<UnsafeMutablePointer<ExitFrame>?>   // exits with frames: outermost first
+    var exitFrameCount: UnsafeMutablePointer<Int32>
 }
 
 final class Trace {
@@ -95,21 +105,41 @@ final class Trace {
         pcs.initialize(repeating: nil, count: n)
         let flags = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
         flags.initialize(repeating: 0, count: n)
+        let frames = UnsafeMutablePointer<UnsafeMutablePointer<ExitFrame>?>.allocate(capacity: n)
+        frames.initialize(repeating: nil, count: n)
+        let nframes = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        nframes.initialize(repeating: 0, count: n)
         for (i, snap) in snapshots.enumerated() {
-            if snap.frames.isEmpty { pcs[i + 1] = snap.pc } else { flags[i + 1] |= 1 }
+            if snap.frames.isEmpty {
+                pcs[i + 1] = snap.pc
+            } else {
+                flags[i + 1] |= 1
+                let fs = UnsafeMutablePointer<ExitFrame>.allocate(capacity: snap.frames.count)
+                for (j, f) in snap.frames.enumerated() {
+                    let resume = j + 1 < snap.frames.count ? snap.frames[j + 1].callPC + 1 : snap.pc
+                    fs[j] = ExitFrame(funcSlot: f.funcSlot, maxStack: Int(f.proto.pointee.maxstacksize), resume: resume,
+                                      nresults: Int32(f.nresults))
+                }
+                frames[i + 1] = fs
+                nframes[i + 1] = Int32(snap.frames.count)
+                pcs[i + 1] = snap.frames[0].callPC + 1       // the start frame's resume point
+            }
             if hotexitAllowed(Int32(i)) { flags[i + 1] |= 2 }
         }
+        let data = TraceRT(fn: function, number: number, startPC: startPC, nexits: n, exitCounts: counts, exitPC: pcs,
+                           exitFlags: flags, exitFrames: frames, exitFrameCount: nframes)
         if let old = rt {
             for i in 0..<min(old.pointee.nexits, n) { counts[i] = old.pointee.exitCounts[i] }
             old.pointee.exitCounts.deallocate()
             old.pointee.exitPC.deallocate()
             old.pointee.exitFlags.deallocate()
-            old.pointee = TraceRT(fn: function, number: number, startPC: startPC, nexits: n,
-                                  exitCounts: counts, exitPC: pcs, exitFlags: flags)
+            for i in 0..<old.pointee.nexits { old.pointee.exitFrames[i]?.deallocate() }
+            old.pointee.exitFrames.deallocate()
+            old.pointee.exitFrameCount.deallocate()
+            old.pointee = data
         } else {
             let p = UnsafeMutablePointer<TraceRT>.allocate(capacity: 1)
-            p.initialize(to: TraceRT(fn: function, number: number, startPC: startPC, nexits: n,
-                                     exitCounts: counts, exitPC: pcs, exitFlags: flags))
+            p.initialize(to: data)
             rt = p
         }
     }
