@@ -88,13 +88,14 @@ typedef struct LTGCHeader {
 #define LT_MAXSHORTLEN 40
 
 typedef struct LTString {
-    LTGCHeader hdr;
+    LTGCHeader hdr;             /* hdr.extra = hash, hdr.pad = 1 for a short (interned) string */
     int64_t len;
-    uint32_t hash;
-    uint32_t isshort;
     struct LTString *hnext;     /* intern-table chain (short strings) */
     /* followed by len bytes of data and a terminating NUL */
 } LTString;
+
+static inline uint32_t lt_str_hash(const LTString *s) { return s->hdr.extra; }
+static inline int lt_str_isshort(const LTString *s) { return s->hdr.pad; }
 
 static inline char *lt_str_data(LTString *s) { return (char *)(s + 1); }
 
@@ -297,7 +298,7 @@ static inline LTValue *lt_tab_hash_getint(LTTable *t, int64_t key) {
 static inline LTValue *lt_tab_getshortstr(LTTable *t, LTString *key) {
     uint32_t cap = t->nodecap;
     if (cap == 0) return 0;
-    uint64_t mask = cap - 1, i = key->hash & mask;
+    uint64_t mask = cap - 1, i = lt_str_hash(key) & mask;
     LTNode *n = t->node;
     for (;;) {
         if (n[i].key.u.p == (void *)key && n[i].key.tt == LT_TSTRING) return &n[i].val;
@@ -310,7 +311,7 @@ static inline LTValue *lt_tab_getshortstr(LTTable *t, LTString *key) {
 static inline int64_t lt_tab_nodeindex_shortstr(LTTable *t, LTString *key) {
     uint32_t cap = t->nodecap;
     if (cap == 0) return -1;
-    uint64_t mask = cap - 1, i = key->hash & mask;
+    uint64_t mask = cap - 1, i = lt_str_hash(key) & mask;
     LTNode *n = t->node;
     for (;;) {
         if (n[i].key.u.p == (void *)key && n[i].key.tt == LT_TSTRING) return (int64_t)i;

@@ -503,7 +503,7 @@ struct CEmitter {
                 body += "  { int64_t kk = \(b); q = ((uint64_t)(kk - 1) < t->asize) ? &t->array[kk - 1] : lt_tab_hash_getint(t, kk); }\n"
             } else {
                 // only interned (short) strings can be found by pointer: a long key exits
-                if !ir.isConst(i.b) { guardFail("((LTString *)\(b))->isshort == 0", i.snap) }
+                if !ir.isConst(i.b) { guardFail("lt_str_isshort((LTString *)\(b)) == 0", i.snap) }
                 body += "  q = lt_tab_getshortstr(t, (LTString *)\(b));\n"
             }
             if i.type == UInt8(LT_TNIL) {

@@ -178,3 +178,16 @@ extension VM {
         }
     }
 }
+
+/// The hash and the short-string flag live in the GC header's spare fields (a string header
+/// is 32 bytes: lua's is 24).
+extension LTString {
+    var hash: UInt32 {
+        @inline(__always) get { hdr.extra }
+        @inline(__always) set { hdr.extra = newValue }
+    }
+    var isshort: UInt32 {
+        @inline(__always) get { UInt32(hdr.pad) }
+        @inline(__always) set { hdr.pad = UInt8(truncatingIfNeeded: newValue) }
+    }
+}
