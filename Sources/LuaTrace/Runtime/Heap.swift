@@ -3,7 +3,8 @@
 //
 // Invariants:
 // - Collection runs only at safe points: `checkGC()` is called by the interpreter after
-//   instructions that allocate (NEWTABLE, CONCAT, CLOSURE, VARARG, SETLIST, native calls) and
+//   instructions that allocate (NEWTABLE, CONCAT, CLOSURE, VARARG, SETLIST, native calls, and a
+//   SETTABLE that grew its table, so a loop filling a big table can reuse an older one) and
 //   never while a Swift caller holds the only reference to a fresh object. A native that
 //   allocates several objects and then calls back into Lua must first put them on the stack.
 // - Roots: the registry (which holds the main thread and the globals), the metatables of basic

@@ -13,6 +13,11 @@
 //   than n/2 of the slots 1..n would be in use).
 // - hdr.flags caches absent metamethods (bit TM.rawValue set = absent) for the first 6 events;
 //   any store of a string key clears it.
+// - The array part is one malloc'ed block (grown with realloc, so a big array is remapped rather
+//   than copied next to its old self). `lenhint` is only a hint for `#` (any value is safe: the
+//   border search checks it before trusting it).
+// - String keys probe from `hash & mask`; string hashes end with an avalanche step (LuaStr.swift)
+//   because linear probing needs well-spread low bits.
 
 import CLuaRuntime
 #if canImport(Glibc)
