@@ -122,11 +122,6 @@ extension VM {
         Value(native: newNative(id: registerNative(name, fn)))
     }
 
-    /// Sets `t[name] = native function`.
-    func setFunction(_ t: TablePtr, _ name: String, _ fn: @escaping NativeFn) {
-        tableSetStr(t, newString(name), nativeFunction(name, fn))
-    }
-
     /// Line of instruction pc in proto p (0 if unknown).
     func lineOf(_ p: ProtoPtr, pc: Int) -> Int {
         if pc >= 0 && pc < Int(p.pointee.ncode) { return Int(p.pointee.lineinfo[pc]) }

@@ -150,9 +150,6 @@ extension VM {
         set { L.pointee.top = Int64(newValue) }
     }
 
-    @inline(__always) func stackAt(_ i: Int) -> Value { L.pointee.stack[i] }
-    @inline(__always) func setStack(_ i: Int, _ v: Value) { L.pointee.stack[i] = v }
-
     // MARK: upvalues
 
     /// Finds or creates the open upvalue for stack slot `level` of thread `th`.
