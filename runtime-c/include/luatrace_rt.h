@@ -218,20 +218,10 @@ typedef struct LTThread {
 static inline int lt_isfalsy(const LTValue *v) { return v->tt <= LT_TFALSE; }
 static inline int lt_iscollectable(uint64_t tt) { return tt >= LT_TSTRING; }
 
-/* Copies a value as two 8-byte moves. Values are mostly written as payload and tag
-   separately; a 16-byte load of a value just written that way cannot be store-forwarded
-   (a stall of about a dozen cycles), and compilers merge a plain pair of 8-byte copies into
-   one 16-byte move: the empty asm keeps the halves in general registers. */
-static inline void lt_copyval(LTValue *d, const LTValue *s) {
-    int64_t lo = s->u.i;
-    uint64_t hi = s->tt;
-    __asm__("" : "+r"(lo), "+r"(hi));
-    d->u.i = lo;
-    d->tt = hi;
-}
-
-/* Loads a value as two 8-byte halves into general registers (see lt_copyval): for values
-   the interpreter is about to store elsewhere right after an instruction computed them. */
+/* Loads a value as two 8-byte halves into general registers. Values are mostly written as
+   payload and tag separately; a 16-byte load of a value just written that way cannot be
+   store-forwarded (a stall of about a dozen cycles), and compilers merge a plain pair of 8-byte
+   loads into one 16-byte load: the empty asm keeps the halves apart. */
 static inline LTValue lt_loadval(const LTValue *s) {
     int64_t lo = s->u.i;
     uint64_t hi = s->tt;
@@ -241,6 +231,9 @@ static inline LTValue lt_loadval(const LTValue *s) {
     v.tt = hi;
     return v;
 }
+
+/* Copies a value the same way (for copies of values an instruction has likely just written). */
+static inline void lt_copyval(LTValue *d, const LTValue *s) { *d = lt_loadval(s); }
 
 /* A hint to load the cache line at p (the GC's sweep walks a linked list of cold objects). */
 static inline void lt_prefetch(const void *p) {

@@ -33,7 +33,7 @@ extension VM {
             let actual = max(nargs, nparams)
             try ensureStack(th, funcIdx + actual + 2 + maxs)
             let stack = th.pointee.stack!
-            if nargs < nparams { for j in nargs..<nparams { stack[funcIdx + 1 + j] = .nilValue } }
+            VM.nilMissingParams(stack + funcIdx + 1, nargs: nargs, nparams: nparams)
             fn = funcIdx + actual + 1
             stack[fn] = stack[funcIdx]
             var j = 1
@@ -44,14 +44,18 @@ extension VM {
             }
         } else {
             try ensureStack(th, funcIdx + 1 + maxs)
-            if nargs < nparams {
-                let stack = th.pointee.stack!
-                for j in nargs..<nparams { stack[funcIdx + 1 + j] = .nilValue }
-            }
+            VM.nilMissingParams(th.pointee.stack + funcIdx + 1, nargs: nargs, nparams: nparams)
         }
         let ni = try pushFrame(th)
         th.pointee.ci[ni] = LTCallInfo(func: Int64(fn), top: Int64(fn + 1 + maxs), savedpc: UnsafePointer(p.pointee.code),
                                        nresults: Int32(nresults), callstatus: status, nextraargs: Int32(nextra), extra: 0)
+    }
+
+    /// Parameters the caller did not pass start as nil (args points at the first argument).
+    @inline(__always)
+    static func nilMissingParams(_ args: StackPtr, nargs: Int, nparams: Int) {
+        var j = nargs
+        while j < nparams { args[j] = .nilValue; j += 1 }
     }
 
     /// The slot a frame's function originally occupied (before a vararg adjustment).

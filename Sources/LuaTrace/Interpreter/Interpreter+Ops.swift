@@ -45,4 +45,29 @@ extension VM {
         }
         if cond != i.k { pc += 1 } else { pc += pc.pointee.sJ + 1 }
     }
+
+    /// A taken back-edge of a loop without a trace: counts it, and when the loop just became
+    /// hot starts recording it. True when recording started: the current instruction (the loop
+    /// start, `target`) is saved for the recording copy of the loop to resume at.
+    @inline(__always)
+    func loopGotHot(_ hot: UnsafeMutablePointer<UInt16>, backedge: PC, target: PC, ciIdx: Int, ci: CallInfoPtr,
+                    base: StackPtr, cl: LClosurePtr) -> Bool {
+        guard VM.countBackedge(hot, target),
+              jitHotLoop(backedge: backedge, target: target, ciIdx: ciIdx, base: base, cl: cl) else { return false }
+        ci.pointee.savedpc = target
+        return true
+    }
+
+    /// A taken back-edge of a loop with a trace: runs it, then reloads the hot state from the
+    /// frame the trace left. True when a side-branch recording started (the plain loop must
+    /// hand over to the recording copy, at the saved pc).
+    @inline(__always)
+    func enterTrace(backedge: PC, _ th: ThreadPtr, _ ciIdx: inout Int, _ ci: inout CallInfoPtr, _ cl: inout LClosurePtr,
+                    _ k: inout UnsafePointer<LTValue>, _ pc: inout PC, _ base: inout StackPtr) throws -> Bool {
+        ci.pointee.savedpc = pc
+        let started = try jitEnter(backedge: backedge, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
+        (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
+        if started { ci.pointee.savedpc = pc }
+        return started
+    }
 }

@@ -168,14 +168,7 @@ extension VM {
                 base[a] = v
             case .getfield:
                 let t = base[i.b], key = k[i.c]
-                if t.isTable {
-                    if key.str.pointee.isshort != 0 {
-                        if let v = indexChainShortStr(t.table, key.str) { base[a] = v; continue }
-                    } else {
-                        let v = tableGetStr(t.table, key.str)
-                        if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
-                    }
-                }
+                if t.isTable, let v = indexStrFast(t.table, key.str) { base[a] = v; continue }
                 ci.pointee.savedpc = pc
                 let v = try indexSlow(t, key, info: .register(i.b))
                 (ci, base) = VM.frameBase(th, ciIdx)
@@ -195,13 +188,10 @@ extension VM {
                 let v = i.k ? k[i.c] : lt_loadval(base + i.c)
                 if t.isTable && t.table.pointee.metatable == nil {
                     if key.isInt {
-                        let tb = t.table, idx = UInt64(bitPattern: key.i &- 1)
-                        if idx < UInt64(tb.pointee.asize) { tb.pointee.array[Int(idx)] = v; continue }
-                        tableSetHash(tb, key, v)
                         // a store that grows a table may make a collection due: collect here (the
                         // instruction is complete) rather than at the next allocation site, so
                         // a loop filling a big table can reuse the garbage of the previous one
-                        if gcDue {
+                        if tableSetInt(t.table, key.i, v) && gcDue {
                             ci.pointee.savedpc = pc
                             th.pointee.top = ci.pointee.top
                             gcSafePoint()
@@ -255,17 +245,11 @@ extension VM {
                 let obj = base[i.b]
                 let key = i.k ? k[i.c] : base[i.c]
                 base[a + 1] = obj
-                if obj.isTable {
-                    if key.isString && key.str.pointee.isshort != 0 {
-                        if let v = indexChainShortStr(obj.table, key.str) { base[a] = v; continue }
-                    } else if key.isString {
-                        let v = tableGetStr(obj.table, key.str)
-                        if !v.isNil || fastTM(obj.table.pointee.metatable, .index) == nil { base[a] = v; continue }
-                    }
-                } else if obj.isString && key.isString && key.str.pointee.isshort != 0 {
-                    // s:method(...): the string metatable's __index table (the string library)
-                    if let h = fastTM(typeMetatables[Int(LT_TSTRING)], .index), h.isTable,
-                       let v = indexChainShortStr(h.table, key.str), !v.isNil {
+                if key.isString {
+                    if obj.isTable, let v = indexStrFast(obj.table, key.str) { base[a] = v; continue }
+                    // s:method(...): through the string metatable's __index table (the string library)
+                    if obj.isString, let h = fastTM(typeMetatables[Int(LT_TSTRING)], .index), h.isTable,
+                       let v = indexStrFast(h.table, key.str), !v.isNil {
                         base[a] = v; continue
                     }
                 }
@@ -376,20 +360,14 @@ extension VM {
                 try markTBC(level: base - th.pointee.stack + a)
             case .jmp:
                 pc += i.sJ
-                if i.sJ < 0 && jitOn {
-                    if VM.countBackedge(hot, pc) {
-                        if jitHotLoop(backedge: pc - i.sJ - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl) && !M.recording {
-                            ci.pointee.savedpc = pc; return true
-                        }
-                    }
+                if i.sJ < 0 && jitOn
+                    && loopGotHot(hot, backedge: pc - i.sJ - 1, target: pc, ciIdx: ciIdx, ci: ci, base: base, cl: cl) && !M.recording {
+                    return true
                 }
             case .jloop:
                 pc += i.sJ
-                if !M.recording {
-                    ci.pointee.savedpc = pc
-                    let started = try jitEnter(backedge: pc - i.sJ - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
-                    (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
-                    if started { ci.pointee.savedpc = pc; return true }
+                if !M.recording, try enterTrace(backedge: pc - i.sJ - 1, th, &ciIdx, &ci, &cl, &k, &pc, &base) {
+                    return true
                 }
 
             // ---- comparisons ----
@@ -456,8 +434,7 @@ extension VM {
                     if p.pointee.isvararg == 0 && newTop + VM.extraStack <= Int(th.pointee.stacksize)
                         && ni < Int(th.pointee.cisize) && ni < VM.maxFrames {
                         let stack = th.pointee.stack!
-                        var j = nargs
-                        while j < nparams { stack[funcIdx + 1 + j] = .nilValue; j += 1 }
+                        VM.nilMissingParams(stack + funcIdx + 1, nargs: nargs, nparams: nparams)
                         th.pointee.nci = Int64(ni + 1)
                         ciIdx = ni
                         ci = th.pointee.ci + ni
@@ -498,8 +475,7 @@ extension VM {
                     if p.pointee.isvararg == 0 && newTop + VM.extraStack <= Int(th.pointee.stacksize) {
                         let stack = th.pointee.stack!
                         for j in 0...nargs { (stack + dst + j).copyValue(from: stack + funcIdx + j) }
-                        var j = nargs
-                        while j < Int(p.pointee.numparams) { stack[dst + 1 + j] = .nilValue; j += 1 }
+                        VM.nilMissingParams(stack + dst + 1, nargs: nargs, nparams: Int(p.pointee.numparams))
                         pc = UnsafePointer(p.pointee.code)
                         ci.pointee.func = Int64(dst)
                         ci.pointee.top = Int64(newTop)
@@ -619,18 +595,13 @@ extension VM {
                         if i.op == .jforloop {
                             // a loop with only a few iterations left is cheaper to finish here
                             // than to enter and leave compiled code
-                            if !M.recording && (!step.isInt || UInt64(bitPattern: base[a + 1].i) >= 4) {
-                                ci.pointee.savedpc = pc
-                                let started = try jitEnter(backedge: pc + i.bx - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
-                                (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
-                                if started { ci.pointee.savedpc = pc; return true }
+                            if !M.recording, !step.isInt || UInt64(bitPattern: base[a + 1].i) >= 4,
+                               try enterTrace(backedge: pc + i.bx - 1, th, &ciIdx, &ci, &cl, &k, &pc, &base) {
+                                return true
                             }
-                        } else {
-                            if VM.countBackedge(hot, pc) {
-                                if jitHotLoop(backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl) && !M.recording {
-                                    ci.pointee.savedpc = pc; return true
-                                }
-                            }
+                        } else if loopGotHot(hot, backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, ci: ci, base: base, cl: cl)
+                                    && !M.recording {
+                            return true
                         }
                     }
                 }
@@ -670,18 +641,12 @@ extension VM {
                     pc -= i.bx
                     if jitOn {
                         if i.op == .jtforloop {
-                            if !M.recording {
-                                ci.pointee.savedpc = pc
-                                let started = try jitEnter(backedge: pc + i.bx - 1, proto: cl.pointee.p, base: base, ciIdx: ciIdx)
-                                (ciIdx, ci, cl, k, pc, base) = VM.topFrameState(th)
-                                if started { ci.pointee.savedpc = pc; return true }
+                            if !M.recording, try enterTrace(backedge: pc + i.bx - 1, th, &ciIdx, &ci, &cl, &k, &pc, &base) {
+                                return true
                             }
-                        } else {
-                            if VM.countBackedge(hot, pc) {
-                                if jitHotLoop(backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, base: base, cl: cl) && !M.recording {
-                                    ci.pointee.savedpc = pc; return true
-                                }
-                            }
+                        } else if loopGotHot(hot, backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, ci: ci, base: base, cl: cl)
+                                    && !M.recording {
+                            return true
                         }
                     }
                 }

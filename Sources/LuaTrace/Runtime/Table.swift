@@ -95,6 +95,14 @@ extension VM {
         return tableGetHash(t, Value(string: key))
     }
 
+    /// `t[key]` for a string key where no metamethod needs calling: short strings follow
+    /// `__index` tables (indexChainShortStr); nil means the caller's slow path decides.
+    @inline(__always) func indexStrFast(_ t: TablePtr, _ key: StringPtr) -> Value? {
+        if key.pointee.isshort != 0 { return indexChainShortStr(t, key) }
+        let v = tableGetHash(t, Value(string: key))
+        return !v.isNil || fastTM(t.pointee.metatable, .index) == nil ? v : nil
+    }
+
     /// `t[key]` for a short-string key following `__index` tables (the usual class/prototype
     /// chain), without calling anything. nil when the chain reaches an `__index` function or
     /// a non-table, or is deeper than a few levels: then the caller takes its slow path (which
@@ -150,10 +158,13 @@ extension VM {
 
     // MARK: stores (raw)
 
-    @inline(__always) func tableSetInt(_ t: TablePtr, _ key: Int64, _ v: Value) {
+    /// Returns true when the store went to the hash part (which may have grown the table).
+    @discardableResult
+    @inline(__always) func tableSetInt(_ t: TablePtr, _ key: Int64, _ v: Value) -> Bool {
         let idx = UInt64(bitPattern: key &- 1)
-        if idx < UInt64(t.pointee.asize) { t.pointee.array[Int(idx)] = v; return }
+        if idx < UInt64(t.pointee.asize) { t.pointee.array[Int(idx)] = v; return false }
         tableSetHash(t, Value(int: key), v)
+        return true
     }
 
     @inline(__always) func tableSetStr(_ t: TablePtr, _ key: StringPtr, _ v: Value) {
