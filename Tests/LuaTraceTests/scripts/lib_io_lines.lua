@@ -3,13 +3,7 @@
 local base = os.tmpname()
 local path = base .. ".lines"
 
-local function perr(f, ...)
-  local ok, e = pcall(f, ...)
-  e = tostring(e):gsub("^[^:]*:%d+: ", "")
-  local i, j = e:find(base, 1, true)
-  if i then e = e:sub(1, i - 1) .. "TMP" .. e:sub(j + 1) end
-  print(ok, e)
-end
+local perr = require("modules.check").perrFor(base)
 
 local f = assert(io.open(path, "w"))
 f:write("alpha\n", "beta\n", "\n", "gamma 1 2\n", "last line without newline")

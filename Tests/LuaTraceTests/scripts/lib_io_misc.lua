@@ -4,13 +4,7 @@
 local base = os.tmpname()
 local path = base .. ".out"
 
-local function perr(f, ...)
-  local ok, e = pcall(f, ...)
-  e = tostring(e):gsub("^[^:]*:%d+: ", "")
-  local i, j = e:find(base, 1, true)
-  if i then e = e:sub(1, i - 1) .. "TMP" .. e:sub(j + 1) end
-  print(ok, e)
-end
+local perr = require("modules.check").perrFor(base)
 
 print("-- print and io.write share one buffer")
 io.write("a")

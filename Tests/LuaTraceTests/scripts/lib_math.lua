@@ -1,12 +1,5 @@
 -- math library
-local function E(f, ...)
-  local r = table.pack(pcall(f, ...))
-  if r[1] then
-    print("ok", table.unpack(r, 2, r.n))
-  else
-    print("error", (string.gsub(tostring(r[2]), "^[^:]*:%d+: ", "POS: ")))
-  end
-end
+local E = require("modules.check").E
 local function T(...)   -- values with their math.type
   local o = {}
   for i = 1, select("#", ...) do

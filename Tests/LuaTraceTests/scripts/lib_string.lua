@@ -1,12 +1,5 @@
 -- string library: len sub upper lower rep reverse byte char, metatable, coercions
-local function E(f, ...)
-  local r = table.pack(pcall(f, ...))
-  if r[1] then
-    print("ok", table.unpack(r, 2, r.n))
-  else
-    print("error", (string.gsub(tostring(r[2]), "^[^:]*:%d+: ", "POS: ")))
-  end
-end
+local E = require("modules.check").E
 
 print(string.len(""), string.len("abc"), ("\0a\0"):len(), #"hello")
 print(string.len(123), string.len(1.5))

@@ -1,12 +1,5 @@
 -- string.format
-local function E(f, ...)
-  local r = table.pack(pcall(f, ...))
-  if r[1] then
-    print("ok", table.unpack(r, 2, r.n))
-  else
-    print("error", (string.gsub(tostring(r[2]), "^[^:]*:%d+: ", "POS: ")))
-  end
-end
+local E = require("modules.check").E
 local F = string.format
 
 print(F("%d %i %u", 42, -7, 3), F("%5d|%-5d|%05d|%+d|% d", 1, 2, 3, 4, 5))

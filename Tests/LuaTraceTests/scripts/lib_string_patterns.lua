@@ -1,12 +1,5 @@
 -- string.find / match / gmatch / gsub
-local function E(f, ...)
-  local r = table.pack(pcall(f, ...))
-  if r[1] then
-    print("ok", table.unpack(r, 2, r.n))
-  else
-    print("error", (string.gsub(tostring(r[2]), "^[^:]*:%d+: ", "POS: ")))
-  end
-end
+local E = require("modules.check").E
 
 -- find
 print(string.find("hello world", "wor"), string.find("hello world", "o", 6), string.find("hello", "xyz"))

@@ -1,12 +1,5 @@
 -- table.sort
-local function E(f, ...)
-  local r = table.pack(pcall(f, ...))
-  if r[1] then
-    print("ok", table.unpack(r, 2, r.n))
-  else
-    print("error", (string.gsub(tostring(r[2]), "^[^:]*:%d+: ", "POS: ")))
-  end
-end
+local E = require("modules.check").E
 local function show(t) local o = {} for i = 1, #t do o[i] = tostring(t[i]) end return table.concat(o, " ") end
 
 local t = {5, 2, 8, 1, 9, 3}

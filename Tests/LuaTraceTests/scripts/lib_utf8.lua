@@ -1,12 +1,5 @@
 -- utf8 library
-local function E(f, ...)
-  local r = table.pack(pcall(f, ...))
-  if r[1] then
-    print("ok", table.unpack(r, 2, r.n))
-  else
-    print("error", (string.gsub(tostring(r[2]), "^[^:]*:%d+: ", "POS: ")))
-  end
-end
+local E = require("modules.check").E
 local function hex(s) return (s:gsub(".", function(c) return string.format("%02X ", c:byte()) end)) end
 
 -- char
