@@ -96,6 +96,14 @@ extension IROp {
 
 typealias IRRef = Int32
 
+/// Result types the recorder emits most (IRIns.type holds an LT_T* tag).
+let tInt = UInt8(LT_TINT)
+let tNum = UInt8(LT_TFLOAT)
+let tNil = UInt8(LT_TNIL)
+let tTab = UInt8(LT_TTABLE)
+let tStr = UInt8(LT_TSTRING)
+let tPtr = UInt8(LT_TLIGHTUD)
+
 struct IRIns {
     var op: IROp
     var type: UInt8          // LT_T* tag of the result

@@ -25,10 +25,6 @@
 import CLuaRuntime
 import LuaBytecode
 
-private let tInt = UInt8(LT_TINT)
-private let tNum = UInt8(LT_TFLOAT)
-private let tNil = UInt8(LT_TNIL)
-
 extension Recorder {
     static let maxUnroll = 40
 

@@ -4,13 +4,6 @@
 import CLuaRuntime
 import LuaBytecode
 
-private let tInt = UInt8(LT_TINT)
-private let tNum = UInt8(LT_TFLOAT)
-private let tNil = UInt8(LT_TNIL)
-private let tTab = UInt8(LT_TTABLE)
-private let tStr = UInt8(LT_TSTRING)
-private let tPtr = UInt8(LT_TLIGHTUD)
-
 extension Recorder {
     func nyi(_ what: String) -> RecordAbort { RecordAbort(reason: "NYI: \(what)") }
 

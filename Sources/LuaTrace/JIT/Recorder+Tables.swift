@@ -8,13 +8,6 @@
 import CLuaRuntime
 import LuaBytecode
 
-private let tInt = UInt8(LT_TINT)
-private let tNum = UInt8(LT_TFLOAT)
-private let tNil = UInt8(LT_TNIL)
-private let tTab = UInt8(LT_TTABLE)
-private let tStr = UInt8(LT_TSTRING)
-private let tPtr = UInt8(LT_TLIGHTUD)
-
 extension Recorder {
     var nullRef: IRRef { ir.constant(.kgc, tPtr, 0) }
 
