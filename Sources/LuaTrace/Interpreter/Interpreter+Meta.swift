@@ -57,12 +57,6 @@ enum ArithOp: Int {
 extension VM {
     // MARK: arithmetic
 
-    /// Arithmetic on two numbers without errors (nil when a slow path is needed:
-    /// non-numbers, integer division by zero, bitwise on non-integral floats).
-    @inline(__always) func arithFast(_ op: Op, _ x: Value, _ y: Value) -> Value? {
-        return Self.arithNumbers(ArithOp.from(op), x, y)
-    }
-
     @inline(__always) static func arithNumbers(_ op: ArithOp, _ x: Value, _ y: Value) -> Value? {
         if x.isInt && y.isInt {
             let a = x.i, b = y.i

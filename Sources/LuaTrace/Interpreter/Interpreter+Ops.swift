@@ -27,6 +27,43 @@ extension VM {
         base[a] = r
     }
 
+    /// A bitwise instruction: two integers inline; floats with an integer value, strings,
+    /// metamethods and errors out of line (lua5.4 converts floats for bitwise ops, not strings).
+    @inline(__always)
+    func bitwise(_ i: UInt32, _ x: Value, _ y: Value, _ op: ArithOp, _ infoB: VarInfo, flip: Bool,
+                 _ th: ThreadPtr, _ ciIdx: Int, _ ci: inout CallInfoPtr, _ base: inout StackPtr, _ pc: PC,
+                 _ intOp: (Int64, Int64) -> Int64) throws {
+        let a = Int((i >> 7) & 0xFF)
+        if x.isInt && y.isInt { base[a] = Value(int: intOp(x.i, y.i)); return }
+        ci.pointee.savedpc = pc
+        let r = try arithSlow(op, x, y, flip: flip, infoA: .register(i.b), infoB: infoB)
+        (ci, base) = VM.frameBase(th, ciIdx)
+        base[a] = r
+    }
+
+    /// FORLOOP's step over the loop's registers (index, count or float limit, step, control
+    /// variable): true when the loop goes on (the registers are advanced), false when it ends.
+    @inline(__always)
+    static func forLoopStep(_ ra: StackPtr) -> Bool {
+        let step = ra[2]
+        if step.isInt {
+            let count = UInt64(bitPattern: ra[1].i)
+            guard count > 0 else { return false }
+            ra[1] = Value(int: Int64(bitPattern: count - 1))
+            let idx = ra[0].i &+ step.i
+            ra[0] = Value(int: idx)
+            ra[3] = Value(int: idx)
+            return true
+        }
+        let st = step.n
+        let idx = ra[0].n + st
+        let lim = ra[1].n
+        guard st > 0 ? idx <= lim : lim <= idx else { return false }
+        ra[0] = Value(float: idx)
+        ra[3] = Value(float: idx)
+        return true
+    }
+
     /// LTI/LEI/GTI/GEI and the conditional jump after them: inline paths for integers and
     /// floats (each opcode gets its own copy, with its comparison), metamethods out of line.
     @inline(__always)

@@ -279,12 +279,11 @@ extension VM {
                                   { $1 == 0 ? nil : Arith.imod($0, $1) }, { Arith.fmod($0, $1) })
             case .idivk: try arith(i, base[i.b], k[i.c], .idiv, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc,
                                    { $1 == 0 ? nil : Arith.idiv($0, $1) }, { Arith.fidiv($0, $1) })
-            case .powk, .bandk, .bork, .bxork:
-                let x = base[i.b], y = k[i.c]
-                if let r = arithFast(i.op, x, y) { base[a] = r; continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(ArithOp.from(i.op), x, y, flip: i.k, infoA: .register(i.b), infoB: .constant(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
+            case .powk: try arith(i, base[i.b], k[i.c], .pow, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc,
+                                  nil, { Arith.pow($0, $1) })
+            case .bandk: try bitwise(i, base[i.b], k[i.c], .band, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc, { $0 & $1 })
+            case .bork: try bitwise(i, base[i.b], k[i.c], .bor, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc, { $0 | $1 })
+            case .bxork: try bitwise(i, base[i.b], k[i.c], .bxor, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc, { $0 ^ $1 })
             case .shri:
                 let x = base[i.b]
                 if x.isInt { base[a] = Value(int: Arith.shiftLeft(x.i, -Int64(i.sC))); continue }
@@ -311,12 +310,15 @@ extension VM {
                                  { $1 == 0 ? nil : Arith.imod($0, $1) }, { Arith.fmod($0, $1) })
             case .idiv: try arith(i, base[i.b], base[i.c], .idiv, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
                                   { $1 == 0 ? nil : Arith.idiv($0, $1) }, { Arith.fidiv($0, $1) })
-            case .pow, .band, .bor, .bxor, .shl, .shr:
-                let x = base[i.b], y = base[i.c]
-                if let r = arithFast(i.op, x, y) { base[a] = r; continue }
-                ci.pointee.savedpc = pc
-                let r = try arithSlow(ArithOp.from(i.op), x, y, flip: false, infoA: .register(i.b), infoB: .register(i.c))
-                (ci, base) = VM.frameBase(th, ciIdx); base[a] = r
+            case .pow: try arith(i, base[i.b], base[i.c], .pow, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
+                                 nil, { Arith.pow($0, $1) })
+            case .band: try bitwise(i, base[i.b], base[i.c], .band, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc, { $0 & $1 })
+            case .bor: try bitwise(i, base[i.b], base[i.c], .bor, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc, { $0 | $1 })
+            case .bxor: try bitwise(i, base[i.b], base[i.c], .bxor, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc, { $0 ^ $1 })
+            case .shl: try bitwise(i, base[i.b], base[i.c], .shl, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
+                                   { Arith.shiftLeft($0, $1) })
+            case .shr: try bitwise(i, base[i.b], base[i.c], .shr, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
+                                   { Arith.shiftLeft($0, 0 &- $1) })
 
             case .unm:
                 let x = base[i.b]
@@ -567,42 +569,22 @@ extension VM {
                 (ci, cl, k, pc, base) = VM.frameState(th, ciIdx)
 
             // ---- loops ----
-            case .forloop, .jforloop:
-                let step = base[a + 2]
-                var again = false
-                if step.isInt {
-                    let count = UInt64(bitPattern: base[a + 1].i)
-                    if count > 0 {
-                        base[a + 1] = Value(int: Int64(bitPattern: count - 1))
-                        let idx = base[a].i &+ step.i
-                        base[a] = Value(int: idx)
-                        base[a + 3] = Value(int: idx)
-                        again = true
-                    }
-                } else {
-                    let st = step.n
-                    let idx = base[a].n + st
-                    let lim = base[a + 1].n
-                    if st > 0 ? idx <= lim : lim <= idx {
-                        base[a] = Value(float: idx)
-                        base[a + 3] = Value(float: idx)
-                        again = true
+            case .forloop:
+                if VM.forLoopStep(base + a) {
+                    pc -= i.bx
+                    if jitOn && loopGotHot(hot, backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, ci: ci, base: base, cl: cl)
+                        && !M.recording {
+                        return true
                     }
                 }
-                if again {
+            case .jforloop:
+                if VM.forLoopStep(base + a) {
                     pc -= i.bx
-                    if jitOn {
-                        if i.op == .jforloop {
-                            // a loop with only a few iterations left is cheaper to finish here
-                            // than to enter and leave compiled code
-                            if !M.recording, !step.isInt || UInt64(bitPattern: base[a + 1].i) >= 4,
-                               try enterTrace(backedge: pc + i.bx - 1, th, &ciIdx, &ci, &cl, &k, &pc, &base) {
-                                return true
-                            }
-                        } else if loopGotHot(hot, backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, ci: ci, base: base, cl: cl)
-                                    && !M.recording {
-                            return true
-                        }
+                    // a loop with only a few iterations left is cheaper to finish here than to
+                    // enter and leave compiled code
+                    if jitOn, !M.recording, !base[a + 2].isInt || UInt64(bitPattern: base[a + 1].i) >= 4,
+                       try enterTrace(backedge: pc + i.bx - 1, th, &ciIdx, &ci, &cl, &k, &pc, &base) {
+                        return true
                     }
                 }
             case .forprep:
@@ -634,20 +616,23 @@ extension VM {
                 th.pointee.top = ci.pointee.top
                 checkGC()
                 (ci, base) = VM.frameBase(th, ciIdx)
-            case .tforloop, .jtforloop:
+            case .tforloop:
                 let v = base[a + 4]
                 if !v.isNil {
                     base[a + 2] = v
                     pc -= i.bx
-                    if jitOn {
-                        if i.op == .jtforloop {
-                            if !M.recording, try enterTrace(backedge: pc + i.bx - 1, th, &ciIdx, &ci, &cl, &k, &pc, &base) {
-                                return true
-                            }
-                        } else if loopGotHot(hot, backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, ci: ci, base: base, cl: cl)
-                                    && !M.recording {
-                            return true
-                        }
+                    if jitOn && loopGotHot(hot, backedge: pc + i.bx - 1, target: pc, ciIdx: ciIdx, ci: ci, base: base, cl: cl)
+                        && !M.recording {
+                        return true
+                    }
+                }
+            case .jtforloop:
+                let v = base[a + 4]
+                if !v.isNil {
+                    base[a + 2] = v
+                    pc -= i.bx
+                    if jitOn, !M.recording, try enterTrace(backedge: pc + i.bx - 1, th, &ciIdx, &ci, &cl, &k, &pc, &base) {
+                        return true
                     }
                 }
 
