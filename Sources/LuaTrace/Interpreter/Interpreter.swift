@@ -142,37 +142,29 @@ extension VM {
                     let v = tableGetShortStr(t.table, key.str)
                     if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
                 }
-                ci.pointee.savedpc = pc
-                let v = try indexSlow(t, key, info: .upvalue(i.b))
+                try indexOp(i, pc: pc, ciIdx: ciIdx)
                 (ci, base) = VM.frameBase(th, ciIdx)
-                base[a] = v
             case .gettable:
                 let t = base[i.b], key = base[i.c]
                 if t.isTable {
                     let v = key.isInt ? tableGetInt(t.table, key.i) : tableGet(t.table, key)
                     if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
                 }
-                ci.pointee.savedpc = pc
-                let v = try indexSlow(t, key, info: .register(i.b))
+                try indexOp(i, pc: pc, ciIdx: ciIdx)
                 (ci, base) = VM.frameBase(th, ciIdx)
-                base[a] = v
             case .geti:
                 let t = base[i.b]
                 if t.isTable {
                     let v = tableGetInt(t.table, Int64(i.c))
                     if !v.isNil || fastTM(t.table.pointee.metatable, .index) == nil { base[a] = v; continue }
                 }
-                ci.pointee.savedpc = pc
-                let v = try indexSlow(t, Value(int: Int64(i.c)), info: .register(i.b))
+                try indexOp(i, pc: pc, ciIdx: ciIdx)
                 (ci, base) = VM.frameBase(th, ciIdx)
-                base[a] = v
             case .getfield:
                 let t = base[i.b], key = k[i.c]
                 if t.isTable, let v = indexStrFast(t.table, key.str) { base[a] = v; continue }
-                ci.pointee.savedpc = pc
-                let v = try indexSlow(t, key, info: .register(i.b))
+                try indexOp(i, pc: pc, ciIdx: ciIdx)
                 (ci, base) = VM.frameBase(th, ciIdx)
-                base[a] = v
             case .settabup:
                 let t = lt_lcl_upvals(cl)[a]!.pointee.v.pointee
                 let key = k[i.b]
@@ -180,8 +172,7 @@ extension VM {
                 if t.isTable && t.table.pointee.metatable == nil {
                     tableSetStr(t.table, key.str, v); continue
                 }
-                ci.pointee.savedpc = pc
-                try setIndexSlow(t, key, v, info: .upvalue(a))
+                try newindexOp(i, pc: pc, ciIdx: ciIdx)
                 (ci, base) = VM.frameBase(th, ciIdx)
             case .settable:
                 let t = base[a], key = base[i.b]
@@ -201,8 +192,7 @@ extension VM {
                     }
                     if key.isString { tableSetStr(t.table, key.str, v); continue }
                 }
-                ci.pointee.savedpc = pc
-                try setIndexSlow(t, key, v, info: .register(a))
+                try newindexOp(i, pc: pc, ciIdx: ciIdx)
                 (ci, base) = VM.frameBase(th, ciIdx)
             case .seti:
                 let t = base[a]
@@ -210,8 +200,7 @@ extension VM {
                 if t.isTable && t.table.pointee.metatable == nil {
                     tableSetInt(t.table, Int64(i.b), v); continue
                 }
-                ci.pointee.savedpc = pc
-                try setIndexSlow(t, Value(int: Int64(i.b)), v, info: .register(a))
+                try newindexOp(i, pc: pc, ciIdx: ciIdx)
                 (ci, base) = VM.frameBase(th, ciIdx)
             case .setfield:
                 let t = base[a], key = k[i.b]
@@ -227,8 +216,7 @@ extension VM {
                         slot.pointee = v; continue
                     }
                 }
-                ci.pointee.savedpc = pc
-                try setIndexSlow(t, key, v, info: .register(a))
+                try newindexOp(i, pc: pc, ciIdx: ciIdx)
                 (ci, base) = VM.frameBase(th, ciIdx)
             case .newtable:
                 let hb = i.b
