@@ -185,10 +185,12 @@ extension VM {
         return typeError(v, "call", info)
     }
 
-    func compareError(_ x: Value, _ y: Value) -> LuaError {
+    /// `position: false` for a comparison made by a library function itself (table.sort without
+    /// a comparator): lua raises it from the native's own frame, which has no line.
+    func compareError(_ x: Value, _ y: Value, position: Bool = true) -> LuaError {
         let t1 = objTypeName(x), t2 = objTypeName(y)
-        if t1 == t2 { return LuaError.runtime(self, "attempt to compare two \(t1) values") }
-        return LuaError.runtime(self, "attempt to compare \(t1) with \(t2)")
+        let msg = t1 == t2 ? "attempt to compare two \(t1) values" : "attempt to compare \(t1) with \(t2)"
+        return position ? LuaError.runtime(self, msg) : LuaError.plain(self, msg)
     }
 
     /// Name of the function running in frame fi as seen from its caller: (namewhat, name).

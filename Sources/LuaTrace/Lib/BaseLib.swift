@@ -225,9 +225,10 @@ extension VM {
         let chunk = arg(a, 1)
         var source: [UInt8]
         var defaultName = "=(load)"
-        if chunk.isString {
-            source = LuaStr.bytes(chunk.str)
-            defaultName = LuaStr.string(chunk.str)
+        if chunk.isString || chunk.isNumber {     // a number is loaded as its text, like lua's
+            let s = try checkString(a, 1)
+            source = LuaStr.bytes(s)
+            defaultName = LuaStr.string(s)
         } else if chunk.isFunction {
             source = []
             let savedNci = Int(L.pointee.nci), savedTop = top

@@ -332,6 +332,7 @@ private struct TableSorter {
         if x.isInt && y.isInt { return x.i < y.i }
         if x.isNumber && y.isNumber { return VM.numLess(x, y) }
         if x.isString && y.isString { return LuaStr.compare(x.str, y.str) < 0 }
+        if vm.tm(x, .lt) == nil && vm.tm(y, .lt) == nil { throw vm.compareError(x, y, position: false) }
         return try vm.lessThanSlow(x, y)
     }
 

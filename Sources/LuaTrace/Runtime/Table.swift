@@ -364,7 +364,7 @@ extension VM {
         } else if let n = findNode(t, key) {
             i = asize + n + 1
         } else {
-            throw LuaError.runtime(self, "invalid key to 'next'")
+            throw LuaError.plain(self, "invalid key to 'next'")  // raised inside 'next': no position (lua)
         }
         while i < asize {
             if !t.pointee.array[i].isNil { return (Value(int: Int64(i + 1)), t.pointee.array[i]) }

@@ -96,3 +96,6 @@ print(load(table.concat(buf, "\n"))())
 local many = {}
 for idx = 1, 200 do many[#many + 1] = "local v" .. idx .. " = " .. idx end
 print(load(table.concat(many, "\n")) ~= nil)
+-- a number chunk is loaded as its text
+print(load(42))
+print(load(12.5, "=num"))
