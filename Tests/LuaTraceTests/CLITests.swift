@@ -148,6 +148,9 @@ struct CLITests {
         let t = try CLIHarness.run(["tostr.lua"], in: dir)
         #expect(t.status == 1)
         #expect(CLIHarness.lines(t.stderr).first == "luatrace: custom object", "stderr: \(t.stderr)")
+        // like lua.c: a message made by __tostring gets no traceback; a table without one does
+        #expect(!t.stderr.contains("stack traceback:"), "stderr: \(t.stderr)")
+        #expect(r.stderr.contains("stack traceback:"), "stderr: \(r.stderr)")
     }
 
     @Test("syntax error in the script")

@@ -211,8 +211,10 @@ public final class LuaState {
             return out
         } catch let e as LuaError {
             // message handler at the error point: message text + traceback
-            let msg = vm.errorMessageText(e.value)
-            let tb = vm.traceback(message: nil, level: 1)
+            // like lua.c's handler: an error object whose __tostring gives the message gets no
+            // traceback
+            let (msg, byTostring) = vm.errorMessage(e.value)
+            let tb = byTostring ? nil : vm.traceback(message: nil, level: 1)
             _ = vm.unwindTo(th, frames: savedNci, level: base, error: e.value)
             th.pointee.top = Int64(base)
             vm.nativeDepth = 0

@@ -36,12 +36,16 @@ extension VM {
     }
 
     /// lua.c's msghandler text for an error value.
-    func errorMessageText(_ v: Value) -> String {
-        if v.isString { return LuaStr.string(v.str) }
-        if v.isNumber { return String(decoding: tostringBasic(v), as: UTF8.self) }
+    func errorMessageText(_ v: Value) -> String { errorMessage(v).text }
+
+    /// The message text, and whether it came from the object's `__tostring` (lua.c's handler
+    /// then adds no traceback).
+    func errorMessage(_ v: Value) -> (text: String, byTostring: Bool) {
+        if v.isString { return (LuaStr.string(v.str), false) }
+        if v.isNumber { return (String(decoding: tostringBasic(v), as: UTF8.self), false) }
         if let h = tm(v, .tostring), let r = try? call1(h, v, .nilValue), r.isString {
-            return LuaStr.string(r.str)
+            return (LuaStr.string(r.str), true)
         }
-        return "(error object is a \(objTypeName(v)) value)"
+        return ("(error object is a \(objTypeName(v)) value)", false)
     }
 }
