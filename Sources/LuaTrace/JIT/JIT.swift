@@ -279,7 +279,8 @@ extension VM {
                 try ensureStack(th, funcIdx + 1 + f.maxStack)
                 let ni = try pushFrame(th)
                 th.pointee.ci[ni] = LTCallInfo(func: Int64(funcIdx), top: Int64(funcIdx + 1 + f.maxStack), savedpc: f.resume,
-                                               nresults: f.nresults, callstatus: LT_CIST_LUA, nextraargs: 0, extra: 0)
+                                               nresults: f.nresults, callstatus: LT_CIST_LUA | (f.tail ? LT_CIST_TAIL : 0),
+                                               nextraargs: 0, extra: 0)
             }
             th.pointee.top = th.pointee.ci[Int(th.pointee.nci) - 1].top
             return false

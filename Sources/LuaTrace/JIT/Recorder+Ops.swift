@@ -144,6 +144,8 @@ extension Recorder {
 
         case .call:
             next = try recordCall(pc, a: a, b: i.b, c: i.c)
+        case .tailcall:
+            next = try recordTailCall(pc, a: a, b: i.b, k: i.k, c: i.c)
         case .return0, .return1, .return:
             var n: Int
             switch i.op {

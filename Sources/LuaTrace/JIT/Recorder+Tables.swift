@@ -151,9 +151,15 @@ extension Recorder {
 
     func recordReturn(a: Int, count n: Int) throws -> PC {
         guard frames.count > 1 else { throw RecordAbort(reason: "return from the loop's function") }
-        let f = frame
         var vals: [IRRef] = []
         for j in 0..<n { vals.append(try reg(a + j)) }
+        return try finishReturn(vals)
+    }
+
+    /// Pops the current (inlined) frame, delivering `vals` as its results to the caller.
+    func finishReturn(_ vals: [IRRef]) throws -> PC {
+        let n = vals.count
+        let f = frame
         frames.removeLast()
         let wanted = f.nresults
         if wanted < 0 {

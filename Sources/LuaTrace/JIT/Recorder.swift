@@ -35,6 +35,7 @@ final class Recorder {
         var nresults: Int
         var funcSlot: Int
         var closureRef: IRRef         // IR value of the closure (SLOAD -1 for the start frame)
+        var tail = false              // entered by a tail call (Recorder+TailCalls.swift)
     }
 
     unowned let vm: VM
@@ -167,7 +168,7 @@ final class Recorder {
         }
         var inl: [InlineFrame] = []
         for f in frames.dropFirst() {
-            inl.append(InlineFrame(funcSlot: f.funcSlot, proto: f.proto, callPC: f.callPC!, nresults: f.nresults))
+            inl.append(InlineFrame(funcSlot: f.funcSlot, proto: f.proto, callPC: f.callPC!, nresults: f.nresults, tail: f.tail))
         }
         trace.snapshots.append(Snapshot(pc: pc, frames: inl, slots: entries))
         return Int32(trace.snapshots.count - 1)

@@ -20,6 +20,7 @@ struct InlineFrame {
     var proto: ProtoPtr              // the callee's prototype (its closure sits in funcSlot)
     var callPC: PC                  // the CALL instruction in the caller
     var nresults: Int               // results the caller wants (-1 = all)
+    var tail: Bool                  // entered by a tail call: the rebuilt frame gets CIST_TAIL
 }
 
 struct Snapshot {
@@ -45,6 +46,7 @@ struct ExitFrame {
     var maxStack: Int               // the callee's maxstacksize
     var resume: PC                  // where the frame resumes (the next frame's call + 1, or the exit pc)
     var nresults: Int32
+    var tail: Bool
 }
 
 /// What the interpreter needs on every trace entry and exit, in unmanaged memory so that the
@@ -118,7 +120,7 @@ final class Trace {
                 for (j, f) in snap.frames.enumerated() {
                     let resume = j + 1 < snap.frames.count ? snap.frames[j + 1].callPC + 1 : snap.pc
                     fs[j] = ExitFrame(funcSlot: f.funcSlot, maxStack: Int(f.proto.pointee.maxstacksize), resume: resume,
-                                      nresults: Int32(f.nresults))
+                                      nresults: Int32(f.nresults), tail: f.tail)
                 }
                 frames[i + 1] = fs
                 nframes[i + 1] = Int32(snap.frames.count)
