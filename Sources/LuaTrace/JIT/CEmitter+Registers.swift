@@ -4,11 +4,16 @@
 // (`acc = acc + x`, mandelbrot's `zr = zr2 - zi2 + cr; zr2 = zr * zr`) forms a chain of
 // store -> load -> op -> store through memory, about 7 cycles per link on the CPUs we measured
 // (store-to-load forwarding of xmm values is slow; integers are cheap there thanks to memory
-// renaming, so integers are not pinned: experiments showed no gain). Here the chain moves into
-// registers: each loop-carried float header ("pinned") lives in its own xmm register, and every
-// float + - * / and negation of the root iteration that depends on a pinned value is computed by
-// emitted SSE instructions from registers, constants and C variables (memory operands) into a
-// register, allocated by a linear scan over the root.
+// renaming, so integers are not pinned: experiments showed no gain. But once floatsum's two
+// divisions are paired, its for-loop counter's store -> load -> add chain, about 8 cycles, is
+// what bounds that loop: a hand-made copy with the counters in registers ran 20% faster.)
+// Here the chain moves into registers: each loop-carried float header ("pinned") lives in its
+// own xmm register, and every float + - * / and negation of the root iteration that depends on a
+// pinned value is computed by emitted SSE instructions from registers, constants and C variables
+// (memory operands) into a register, allocated by a linear scan over the root. Two independent float divisions of the
+// root may also be computed together by one divpd (CEmitter+Packing.swift); they then join the
+// register code even when they depend on no pinned value, as does whatever float + - * / neg
+// depends on them, and the root is emitted in a slightly different order (RegPlan.order).
 //
 // Invariants:
 // - Only for a type-stable root whose instructions call nothing that could clobber xmm6-15
@@ -28,6 +33,14 @@
 // - A register-computed value that is not a pinned loop-end value is stored into its C variable
 //   right after it is computed when anything but register code reads it (C code, snapshots,
 //   back-edge copies, side branches); its register is free after its last register reader.
+// - A trace qualifies with pinned headers, or with paired divisions only (then nothing is
+//   pinned and registers hold temporaries within one iteration).
+// - Paired divisions: the emission order differs from the IR order only by moving register code
+//   (the first division and its register-code followers down, the second division up, to one
+//   point; see CEmitter+Packing.swift for when that is invisible). The linear scan runs in
+//   emission order; both results get registers while every operand is still live, so they never
+//   share a register with an operand. The pair needs two registers at that point: when the scan
+//   runs out, the plan is made again without pairing (the code before pairing existed).
 // - Operands read from memory have a C variable (they are never fused); float constants are read
 //   from locals k<ref> set once in the prologue.
 // - Registers: xmm6-xmm15 (tcc never allocates xmm8-15 and only uses xmm6/7 when explicitly
@@ -50,15 +63,22 @@ extension CEmitter {
         var consts: [IRRef] = []            // float constants read from k<ref> locals
         var signMask: Int? = nil
         var scratch: Int? = nil
+        var packed: [IRRef: IRRef] = [:]    // second division of a pair -> the first (one divpd)
+        var order: [Int] = []               // the root's emission order (empty: 0 ..< rootEnd)
         var active: Bool { !reg.isEmpty }
     }
 
     static let callingOps: Set<IROp> = [.fmath, .fmath2, .pow, .tset, .mod, .idiv]
-    private static let regOps: Set<IROp> = [.add, .sub, .mul, .div, .neg]
+    static let regOps: Set<IROp> = [.add, .sub, .mul, .div, .neg]
+
+    mutating func computeRegisters() {
+        // with paired divisions if any can be paired, else (or when registers run out) without
+        if let plan = planRegisters(pack: true) { regs = plan } else if let plan = planRegisters(pack: false) { regs = plan }
+    }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    mutating func computeRegisters() {
-        guard trace.typeStable else { return }
+    private func planRegisters(pack: Bool) -> RegPlan? {
+        guard trace.typeStable else { return nil }
         let ins = trace.ir.ins
         let n = ins.count
         let rootEnd = min(trace.rootEnd, n)
@@ -66,7 +86,7 @@ extension CEmitter {
         for idx in 0..<rootEnd {
             let i = ins[idx]
             if CEmitter.callingOps.contains(i.op) && (i.type == fl || i.op == .tset || i.op == .fmath || i.op == .fmath2 || i.op == .pow) {
-                return
+                return nil
             }
         }
         func eligible(_ r: IRRef) -> Bool {
@@ -79,10 +99,18 @@ extension CEmitter {
             guard let h = headerOf[slot], h != e, ins[Int(h)].op == .sload, ins[Int(h)].type == fl, eligible(e) else { continue }
             pairs.append((slot, h, e))
         }
-        if pairs.isEmpty { return }
-        // values computed in registers: the loop-end values and whatever depends on a header
+        var plan = RegPlan()
+        if pack, let p = packedDivisions(rootEnd: rootEnd) {
+            plan.order = p.order
+            for (d1, d2) in p.pairs { plan.packed[d2] = d1 }
+        }
+        if pairs.isEmpty && plan.packed.isEmpty { return nil }
+        if pack && plan.packed.isEmpty { return nil }      // the same as without packing
+        // values computed in registers: the loop-end values, the paired divisions and whatever
+        // depends on a header or on those
         let candH = Set(pairs.map { $0.h })
         var inT = [Bool](repeating: false, count: n)
+        for (d2, d1) in plan.packed { inT[Int(d1)] = true; inT[Int(d2)] = true }
         for idx in 0..<rootEnd where eligible(IRRef(idx)) {
             let i = ins[idx]
             for o in [i.a, i.b] where o >= 0 && (candH.contains(o) || inT[Int(o)]) { inT[idx] = true }
@@ -93,10 +121,9 @@ extension CEmitter {
             if i.op == .neg { return [i.a] }
             return i.a == i.b ? [i.a] : [i.a, i.b]
         }
-        var plan = RegPlan()
         for idx in 0..<rootEnd where inT[idx] {
             for o in operands(idx) {
-                guard o >= 0, ins[Int(o)].type == fl else { return }
+                guard o >= 0, ins[Int(o)].type == fl else { return nil }
                 if ins[Int(o)].op.isConstant { if !plan.consts.contains(o) { plan.consts.append(o) } }
             }
         }
@@ -120,20 +147,35 @@ extension CEmitter {
             pool.append(plan.scratch!)
             plan.scratch = nil
         }
-        // linear scan over the root for the temporaries
+        // linear scan over the root, in emission order (a paired first division is computed
+        // where its second division is), for the temporaries
+        let order = plan.order.isEmpty ? Array(0..<rootEnd) : plan.order
+        var pos = [Int](repeating: -1, count: n)
+        for (p, idx) in order.enumerated() { pos[idx] = p }
+        for (d2, d1) in plan.packed { pos[Int(d1)] = pos[Int(d2)] }
         var lastRegUse = [Int](repeating: -1, count: n)
-        for idx in 0..<rootEnd where inT[idx] { for o in operands(idx) where inT[Int(o)] { lastRegUse[Int(o)] = idx } }
-        var free = pool
         for idx in 0..<rootEnd where inT[idx] {
-            let r = IRRef(idx)
-            if let reg = pinnedE[r] {
-                plan.reg[r] = reg
-            } else {
-                guard !free.isEmpty else { return }            // out of registers: no register code at all
-                plan.reg[r] = free.removeFirst()
+            for o in operands(idx) where inT[Int(o)] { lastRegUse[Int(o)] = max(lastRegUse[Int(o)], pos[idx]) }
+        }
+        var free = pool
+        for idx in order where inT[idx] {
+            let group = plan.packed[IRRef(idx)].map { [Int($0), idx] } ?? [idx]
+            for m in group {
+                let r = IRRef(m)
+                if let reg = pinnedE[r] {
+                    plan.reg[r] = reg
+                } else {
+                    guard !free.isEmpty else { return nil }     // out of registers: no register code at all
+                    plan.reg[r] = free.removeFirst()
+                }
             }
-            for o in operands(idx) where inT[Int(o)] && pinnedE[o] == nil && lastRegUse[Int(o)] == idx { free.append(plan.reg[o]!) }
-            if lastRegUse[idx] < 0 && pinnedE[r] == nil { free.append(plan.reg[r]!) }
+            var done = Set<IRRef>()
+            for m in group {
+                for o in operands(m) where inT[Int(o)] && pinnedE[o] == nil && lastRegUse[Int(o)] == pos[idx] && done.insert(o).inserted {
+                    free.append(plan.reg[o]!)
+                }
+            }
+            for m in group where lastRegUse[m] < 0 && pinnedE[IRRef(m)] == nil { free.append(plan.reg[IRRef(m)]!) }
         }
         // who reads what outside register code
         var rootCUse = [Bool](repeating: false, count: n)     // root C code or the root's back-edge copies
@@ -163,15 +205,16 @@ extension CEmitter {
         }
         plan.stale.sort { $0.h < $1.h }
         plan.consts.sort()
-        regs = plan
+        return plan
     }
 
-    /// The bytes of an SSE instruction `prefix 0f op` between xmm`reg` and either the double
-    /// at the address in rax (rm 0) / rcx (rm 1) / rdx (rm 2), or xmm`rm` when `regToReg`.
+    /// The bytes of an SSE instruction `prefix 0f op` (no prefix when 0) between xmm`reg` and
+    /// either the double at the address in rax (rm 0) / rcx (rm 1) / rdx (rm 2), or xmm`rm` when
+    /// `regToReg`.
     static func sseBytes(_ prefix: UInt8, _ op: UInt8, _ reg: Int, rm: Int, regToReg: Bool = false) -> String {
         let modrm = (regToReg ? 0xc0 : 0x00) | ((reg & 7) << 3) | (rm & 7)
         let rexBits = (reg >= 8 ? 4 : 0) | (regToReg && rm >= 8 ? 1 : 0)
-        var bytes: [UInt8] = [prefix]
+        var bytes: [UInt8] = prefix == 0 ? [] : [prefix]
         if rexBits != 0 { bytes.append(UInt8(0x40 | rexBits)) }
         bytes += [0x0f, op, UInt8(modrm)]
         return ".byte " + bytes.map { "0x" + String($0, radix: 16) }.joined(separator: ",")
@@ -204,6 +247,7 @@ extension CEmitter {
     /// The code computing register value r (and storing it to its C variable if needed).
     func registerCode(_ r: IRRef) -> String {
         enum Loc { case reg(Int), mem(String) }
+        if let first = regs.packed[r] { return packedDivisionCode(first, r) }
         let i = ir[r]
         let d = regs.reg[r]!
         func loc(_ o: IRRef) -> Loc {

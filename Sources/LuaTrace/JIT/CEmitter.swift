@@ -310,7 +310,8 @@ struct CEmitter {
         let allPaths = paths
         emittingRoot = true
         checked = []
-        for idx in 0..<trace.rootEnd { emitIns(IRRef(idx), ir.ins[idx]) }
+        let rootOrder = regs.order.isEmpty ? Array(0..<trace.rootEnd) : regs.order
+        for idx in rootOrder { emitIns(IRRef(idx), ir.ins[idx]) }
         // The root is unrolled once: the back-edge copies, then the iteration again. Every copy
         // exits through the same snapshots and side branches (they describe the state relative to
         // an iteration's start, and read only C variables), and tcc's code pays much less per
@@ -318,7 +319,7 @@ struct CEmitter {
         if trace.typeStable && trace.rootEnd < 300 {
             body += tail(path: 0, allPaths[0], jump: false)
             checked = []
-            for idx in 0..<trace.rootEnd { emitIns(IRRef(idx), ir.ins[idx]) }
+            for idx in rootOrder { emitIns(IRRef(idx), ir.ins[idx]) }
         }
         body += tail(path: 0, allPaths[0])
         emittingRoot = false
