@@ -516,6 +516,10 @@ struct CEmitter {
         case .tset:
             checked = []
             body += "  { LTValue kk, vv; \(store("kk", i.b)) \(store("vv", i.c)) lt_jit_tset(ctx, (LTTable *)\(a), &kk, &vv); }\n"
+        case .tnew:
+            body += set("lt_jit_tnew(ctx, \(i.k), \(i.k2))")
+        case .gcstep:
+            guardFail("ctx->gcdue", i.snap)
         case .tlen:
             body += set("lt_tab_len((LTTable *)\(a))")
         case .slen:

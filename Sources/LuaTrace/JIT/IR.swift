@@ -70,6 +70,8 @@ enum IROp: String, CaseIterable {
     case hstorek  = "AB K guard node K.index of A holds string key K.key; its value = B"
     case tget     = "AB G raw A[B] through lt_tab_get helper; result type-checked"
     case tset     = "ABC raw A[B] = C through the runtime (may resize the table)"
+    case tnew     = "K new table with K array and K2 hash slots, through the runtime (never collects)"
+    case gcstep   = "G guard no collection is due (flag set by TNEW): exit so that the interpreter collects"
     case tlen     = "A #A (border, no __len)"
     case slen     = "A #A for a string"
     case sbyte    = "AB G byte B (1-based) of string A, guard in range"
