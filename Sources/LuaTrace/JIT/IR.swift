@@ -71,6 +71,7 @@ enum IROp: String, CaseIterable {
     case tget     = "AB G raw A[B] through lt_tab_get helper; result type-checked"
     case tset     = "ABC raw A[B] = C through the runtime (may resize the table)"
     case tnew     = "K new table with K array and K2 hash slots, through the runtime (never collects)"
+    case tcat     = "ABC G string A .. B (.. C) of strings/numbers, through the runtime (never collects)"
     case gcstep   = "G guard no collection is due (flag set by TNEW): exit so that the interpreter collects"
     case tlen     = "A #A (border, no __len)"
     case slen     = "A #A for a string"

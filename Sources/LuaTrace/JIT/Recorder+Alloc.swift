@@ -47,3 +47,33 @@ extension Recorder {
         return pc + 1
     }
 }
+
+extension Recorder {
+    /// CONCAT of strings and numbers (no metamethods): folded from the right in groups of up
+    /// to three (the result is the same string), each through the runtime (TCAT), after a
+    /// GCSTEP guard like a table constructor's.
+    func recordConcat(_ pc: PC, a: Int, n: Int) throws {
+        var refs: [IRRef] = []
+        for j in 0..<n {
+            let r = try reg(a + j)
+            let t = type(r)
+            guard t == tStr || t == tInt || t == tNum else { throw nyi("concatenation of a \(typeName(r))") }
+            refs.append(r)
+        }
+        let g = guardIns(.gcstep, -1, pc: pc)
+        trace.gcSnapshots.insert(ir[g].snap)
+        var acc = refs.removeLast()
+        while !refs.isEmpty {
+            var ins: IRIns
+            if refs.count >= 2 {
+                let y = refs.removeLast(), x = refs.removeLast()
+                ins = IRIns(op: .tcat, type: tStr, a: x, b: y, c: acc)
+            } else {
+                ins = IRIns(op: .tcat, type: tStr, a: refs.removeLast(), b: acc)
+            }
+            ins.snap = snapshot(pc: pc)
+            acc = ir.emit(ins)
+        }
+        try setReg(a, acc)
+    }
+}

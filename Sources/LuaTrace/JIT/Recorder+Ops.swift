@@ -142,6 +142,8 @@ extension Recorder {
                 next = pc + 2 + (pc + 1).pointee.sJ
             }
 
+        case .concat:
+            try recordConcat(pc, a: a, n: i.b)
         case .newtable:
             next = try recordNewTable(pc, a: a, i: i)
         case .setlist:
