@@ -369,6 +369,7 @@ typedef struct LTJitCtx {
     LTThread *L;
     void *vm;                   /* opaque handle passed back to runtime helpers */
     int64_t stackbase;          /* stack index of base[0] at entry */
+    int64_t gcdue;              /* set by lt_jit_tnew when a collection is due (GCSTEP exits) */
 } LTJitCtx;
 
 /* int64_t trace_N(LTValue *base, LTJitCtx *ctx): returns the exit number (0 = not entered). */

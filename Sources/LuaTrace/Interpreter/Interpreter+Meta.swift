@@ -306,6 +306,28 @@ extension VM {
     /// Bytes of a string or number value for concatenation (nil otherwise).
     @inline(__always) func concatPiece(_ v: Value) -> Bool { v.isString || v.isNumber }
 
+    /// The concatenation of strings and numbers (numbers in lua's format), or nil when the
+    /// result would be too long (for traces: the interpreter then raises the error).
+    func concatValues(_ vals: UnsafeBufferPointer<LTValue>) -> StringPtr? {
+        withUnsafeTemporaryAllocation(of: StringPtr.self, capacity: vals.count) { buf in
+            var total = 0
+            for (j, v) in vals.enumerated() {
+                let s = v.isNumber ? tostringNumber(v) : v.str
+                buf.initializeElement(at: j, to: s)
+                total += Int(s.pointee.len)
+            }
+            if total >= Int.max / 2 { return nil }
+            return makeString(count: total) { dst in
+                var off = 0
+                for s in buf {
+                    let l = Int(s.pointee.len)
+                    if l > 0 { (dst + off).update(from: LuaStr.data(s), count: l) }
+                    off += l
+                }
+            }
+        }
+    }
+
     /// Concatenates stack[first ..< first+count] into stack[first].
     func concat(first: Int, count: Int) throws {
         var n = count

@@ -517,6 +517,15 @@ struct CEmitter {
         case .tset:
             checked = []
             body += "  { LTValue kk, vv; \(store("kk", i.b)) \(store("vv", i.c)) lt_jit_tset(ctx, (LTTable *)\(a), &kk, &vv); }\n"
+        case .tnew:
+            body += set("lt_jit_tnew(ctx, \(i.k), \(i.k2))")
+        case .gcstep:
+            guardFail("ctx->gcdue", i.snap)
+        case .tcat:
+            let n = i.c >= 0 ? 3 : 2
+            body += "  { LTValue cv[\(n)]; \(store("cv[0]", i.a)) \(store("cv[1]", i.b))"
+                + (n == 3 ? " \(store("cv[2]", i.c))" : "") + " \(me) = lt_jit_concat(ctx, cv, \(n)); }\n"
+            guardFail("\(me) == 0", i.snap)
         case .tlen:
             body += set("lt_tab_len((LTTable *)\(a))")
         case .slen:

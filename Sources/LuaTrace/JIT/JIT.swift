@@ -27,7 +27,7 @@ final class JITState {
     var aborts: [UnsafeRawPointer: Int] = [:]      // weighted: 4 per abort (see jitAbort)
     var blacklisted = Set<UnsafeRawPointer>()
     lazy var backend = TCCBackend()
-    var ctx = LTJitCtx(L: nil, vm: nil, stackbase: 0)
+    var ctx = LTJitCtx(L: nil, vm: nil, stackbase: 0, gcdue: 0)
     // statistics
     var nAborted = 0
     var nBlacklisted = 0
@@ -231,7 +231,7 @@ extension VM {
     /// Whether exit `snap` of `tr` may still get a side branch.
     func branchAllowed(_ tr: Trace, _ snap: Int32) -> Bool {
         tr.branchOfSnap[snap] == nil && tr.branchFailures[snap, default: 0] < 3 && tr.branches.count < 16
-            && tr.cSource.utf8.count < 150_000 && snap != tr.loopEndSnapshot
+            && tr.cSource.utf8.count < 150_000 && snap != tr.loopEndSnapshot && !tr.gcSnapshots.contains(snap)
     }
 
     /// Runs the trace installed on the back-edge at `backedge` (the interpreter has already
@@ -247,6 +247,7 @@ extension VM {
         j.ctx.L = th
         j.ctx.vm = Unmanaged.passUnretained(self).toOpaque()
         j.ctx.stackbase = Int64(baseIdx)
+        j.ctx.gcdue = gcDue ? 1 : 0
         j.entries &+= 1
         let exitNo = Int(rt.pointee.fn!(base, &j.ctx))
         let counts = rt.pointee.exitCounts

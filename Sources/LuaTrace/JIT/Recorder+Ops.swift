@@ -142,6 +142,12 @@ extension Recorder {
                 next = pc + 2 + (pc + 1).pointee.sJ
             }
 
+        case .concat:
+            try recordConcat(pc, a: a, n: i.b)
+        case .newtable:
+            next = try recordNewTable(pc, a: a, i: i)
+        case .setlist:
+            next = try recordSetList(pc, a: a, i: i)
         case .call:
             next = try recordCall(pc, a: a, b: i.b, c: i.c)
         case .tailcall:
@@ -201,6 +207,19 @@ extension Recorder {
     }
 
     func isFalsyType(_ t: UInt8) -> Bool { t == tNil || t == UInt8(LT_TFALSE) }
+
+    /// `ipairs(t)` for a table: its three results are the iterator, t and 0 (constants).
+    func recordIpairsCall(a: Int, nargs: Int, c: Int) throws {
+        guard nargs >= 1, type(try reg(a + 1)) == tTab, vm.ipairsIterator.tt == UInt64(LT_TNATIVE) else {
+            throw nyi("ipairs argument")
+        }
+        let t = try reg(a + 1)
+        try setReg(a, kgc(vm.ipairsIterator.ptr, UInt8(LT_TNATIVE)))
+        try setReg(a + 1, t)
+        try setReg(a + 2, ir.kint(0))
+        if c - 1 > 3 { for j in 3..<(c - 1) { try setReg(a + j, ir.kpri(tNil)) } }
+        if c == 0 { topSlot = frame.base + a + 3 }
+    }
 
     /// TFORCALL of a generic for: only the ipairs iterator is recorded (an array walk).
     func recordIteratorCall(a: Int, c: Int, pc: PC) throws {

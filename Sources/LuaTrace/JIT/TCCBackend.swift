@@ -35,6 +35,8 @@ final class TCCBackend {
         double fmod(double, double); double atan2(double, double); double asin(double);
         double acos(double); double atan(double);
         void lt_jit_tset(LTJitCtx *ctx, LTTable *t, LTValue *k, LTValue *v);
+        void *lt_jit_tnew(LTJitCtx *ctx, int64_t narray, int64_t nhash);
+        void *lt_jit_concat(LTJitCtx *ctx, LTValue *vals, int64_t n);
 
         """
     }
@@ -107,6 +109,8 @@ final class TCCBackend {
         let ms: MS = memset
         add("memset", unsafeBitCast(ms, to: UnsafeRawPointer.self))
         add("lt_jit_tset", unsafeBitCast(jitTableSet, to: UnsafeRawPointer.self))
+        add("lt_jit_tnew", unsafeBitCast(jitTableNew, to: UnsafeRawPointer.self))
+        add("lt_jit_concat", unsafeBitCast(jitConcat, to: UnsafeRawPointer.self))
     }
 }
 
@@ -119,4 +123,25 @@ let jitTableSet: @convention(c) (UnsafeMutablePointer<LTJitCtx>?, UnsafeMutableP
                                   UnsafeMutablePointer<LTValue>?, UnsafeMutablePointer<LTValue>?) -> Void = { ctx, t, k, v in
     let vm = Unmanaged<VM>.fromOpaque(ctx!.pointee.vm).takeUnretainedValue()
     vm.tableSet(t!, k!.pointee, v!.pointee)
+}
+
+/// Runtime helper for traces: a new table (NEWTABLE). It never collects: the trace's values
+/// live in C variables the collector cannot see. When a collection becomes due it raises
+/// `ctx->gcdue`, and the next GCSTEP guard leaves the trace at a NEWTABLE, which the
+/// interpreter then runs (and collects at).
+let jitTableNew: @convention(c) (UnsafeMutablePointer<LTJitCtx>?, Int64, Int64) -> UnsafeMutableRawPointer? = { ctx, na, nh in
+    let vm = Unmanaged<VM>.fromOpaque(ctx!.pointee.vm).takeUnretainedValue()
+    let t = vm.newTable(narray: Int(na), nhash: Int(nh))
+    if vm.gcDue { ctx!.pointee.gcdue = 1 }
+    return UnsafeMutableRawPointer(t)
+}
+
+/// Runtime helper for traces: the concatenation of n strings/numbers (CONCAT), as a new
+/// string. Like lt_jit_tnew it never collects and raises `ctx->gcdue`. NULL when the result
+/// would be too long (the trace exits and the interpreter raises the error).
+let jitConcat: @convention(c) (UnsafeMutablePointer<LTJitCtx>?, UnsafeMutablePointer<LTValue>?, Int64) -> UnsafeMutableRawPointer? = { ctx, vals, n in
+    let vm = Unmanaged<VM>.fromOpaque(ctx!.pointee.vm).takeUnretainedValue()
+    guard let s = vm.concatValues(UnsafeBufferPointer(start: vals, count: Int(n))) else { return nil }
+    if vm.gcDue { ctx!.pointee.gcdue = 1 }
+    return UnsafeMutableRawPointer(s)
 }

@@ -80,6 +80,8 @@ final class Trace {
     /// False when a header slot changes type over an iteration: the loop end exits instead.
     var typeStable = true
     var loopEndSnapshot: Int32 = -1
+    /// Snapshots of GCSTEP guards: their exits only let the interpreter collect (no branches).
+    var gcSnapshots = Set<Int32>()
     /// IR instructions of the root (the recorded iteration): 0 ..< rootEnd.
     var rootEnd = 0
     var branches: [Branch] = []

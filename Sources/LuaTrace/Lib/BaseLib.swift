@@ -103,6 +103,7 @@ extension VM {
             if r.isNil { try vm.push(.nilValue); return 1 }
             try vm.push(Value(int: i)); try vm.push(r); return 2
         })))
+        ipairsIterator = ipairsIter
         let nextFn = permanent(tableGetStr(g, newString("next")))
         tableSetStr(g, newString("ipairs"), Value(native: newNative(id: registerNative("ipairs") { vm, a in
             try vm.checkAny(a, 1)

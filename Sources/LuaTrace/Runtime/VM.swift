@@ -115,6 +115,8 @@ final class VM {
     /// every call went through a reabstraction thunk.
     var natives: [NativeEntry] = []
     var nativeNames: [String] = []
+    /// The iterator `ipairs` returns (traces record `ipairs(t)` as this constant).
+    var ipairsIterator = Value.nilValue
     /// Debug info per proto id.
     var protoDebug: [ProtoDebug?] = []
     var freeProtoIds: [Int32] = []
