@@ -370,6 +370,7 @@ typedef struct LTJitCtx {
     void *vm;                   /* opaque handle passed back to runtime helpers */
     int64_t stackbase;          /* stack index of base[0] at entry */
     int64_t gcdue;              /* set by lt_jit_tnew when a collection is due (GCSTEP exits) */
+    LTValue nk, nv;             /* the entry lt_jit_next found (read by NKEY/NVAL) */
 } LTJitCtx;
 
 /* int64_t trace_N(LTValue *base, LTJitCtx *ctx): returns the exit number (0 = not entered). */

@@ -521,6 +521,14 @@ struct CEmitter {
             body += set("lt_jit_tnew(ctx, \(i.k), \(i.k2))")
         case .gcstep:
             guardFail("ctx->gcdue", i.snap)
+        case .tnext:
+            body += "  { LTValue kk; \(store("kk", i.b)) int64_t nr = lt_jit_next(ctx, (LTTable *)\(a), &kk);\n"
+            guardFail(i.k == 0 ? "nr != 1" : "nr != 0", i.snap)
+            body += "  }\n"
+        case .nkey:
+            typedLoad(r, "&ctx->nk", i.snap)
+        case .nval:
+            typedLoad(r, "&ctx->nv", i.snap)
         case .tcat:
             let n = i.c >= 0 ? 3 : 2
             body += "  { LTValue cv[\(n)]; \(store("cv[0]", i.a)) \(store("cv[1]", i.b))"

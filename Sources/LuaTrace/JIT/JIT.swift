@@ -27,7 +27,7 @@ final class JITState {
     var aborts: [UnsafeRawPointer: Int] = [:]      // weighted: 4 per abort (see jitAbort)
     var blacklisted = Set<UnsafeRawPointer>()
     lazy var backend = TCCBackend()
-    var ctx = LTJitCtx(L: nil, vm: nil, stackbase: 0, gcdue: 0)
+    var ctx = LTJitCtx(L: nil, vm: nil, stackbase: 0, gcdue: 0, nk: LTValue(), nv: LTValue())
     // statistics
     var nAborted = 0
     var nBlacklisted = 0

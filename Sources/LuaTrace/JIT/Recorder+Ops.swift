@@ -224,6 +224,10 @@ extension Recorder {
     /// TFORCALL of a generic for: only the ipairs iterator is recorded (an array walk).
     func recordIteratorCall(a: Int, c: Int, pc: PC) throws {
         let f = try reg(a), fv = rt(a)
+        if fv.tt == UInt64(LT_TNATIVE), vm.nativeNames[Int(fv.native.pointee.fnid)] == "next" {
+            try recordNextCall(a: a, c: c, pc: pc)
+            return
+        }
         guard fv.tt == UInt64(LT_TNATIVE), vm.nativeNames[Int(fv.native.pointee.fnid)] == "ipairs_iterator" else {
             throw nyi("generic for with this iterator")
         }

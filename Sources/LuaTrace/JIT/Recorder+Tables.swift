@@ -138,6 +138,7 @@ extension Recorder {
             guardIdentity(fref, fv.ptr, type: UInt8(LT_TNATIVE), pc: pc)
             let name = vm.nativeNames[Int(fv.native.pointee.fnid)]
             if name == "ipairs" { try recordIpairsCall(a: a, nargs: nargs, c: c); return pc + 1 }
+            if name == "pairs" { try recordPairsCall(a: a, nargs: nargs, c: c, pc: pc); return pc + 1 }
             var args: [IRRef] = []
             var vals: [Value] = []
             for j in 0..<nargs { args.append(try reg(a + 1 + j)); vals.append(rt(a + 1 + j)) }

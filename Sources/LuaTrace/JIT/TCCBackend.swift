@@ -37,6 +37,7 @@ final class TCCBackend {
         void lt_jit_tset(LTJitCtx *ctx, LTTable *t, LTValue *k, LTValue *v);
         void *lt_jit_tnew(LTJitCtx *ctx, int64_t narray, int64_t nhash);
         void *lt_jit_concat(LTJitCtx *ctx, LTValue *vals, int64_t n);
+        int64_t lt_jit_next(LTJitCtx *ctx, LTTable *t, LTValue *key);
 
         """
     }
@@ -111,6 +112,7 @@ final class TCCBackend {
         add("lt_jit_tset", unsafeBitCast(jitTableSet, to: UnsafeRawPointer.self))
         add("lt_jit_tnew", unsafeBitCast(jitTableNew, to: UnsafeRawPointer.self))
         add("lt_jit_concat", unsafeBitCast(jitConcat, to: UnsafeRawPointer.self))
+        add("lt_jit_next", unsafeBitCast(jitNext, to: UnsafeRawPointer.self))
     }
 }
 
@@ -144,4 +146,17 @@ let jitConcat: @convention(c) (UnsafeMutablePointer<LTJitCtx>?, UnsafeMutablePoi
     guard let s = vm.concatValues(UnsafeBufferPointer(start: vals, count: Int(n))) else { return nil }
     if vm.gcDue { ctx!.pointee.gcdue = 1 }
     return UnsafeMutableRawPointer(s)
+}
+
+/// Runtime helper for traces: `next(t, key)` (TNEXT). 1 with the entry in ctx->nk/nv, 0 at
+/// the end, -1 for a key that is not in the table (the trace exits; the interpreter raises).
+let jitNext: @convention(c) (UnsafeMutablePointer<LTJitCtx>?, UnsafeMutablePointer<LTTable>?,
+                             UnsafeMutablePointer<LTValue>?) -> Int64 = { ctx, t, k in
+    let vm = Unmanaged<VM>.fromOpaque(ctx!.pointee.vm).takeUnretainedValue()
+    let r: (Value, Value)?
+    do { r = try vm.tableNext(t!, k!.pointee) } catch { return -1 }
+    guard let (kk, vv) = r else { return 0 }
+    ctx!.pointee.nk = kk
+    ctx!.pointee.nv = vv
+    return 1
 }

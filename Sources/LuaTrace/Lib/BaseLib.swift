@@ -105,6 +105,7 @@ extension VM {
         })))
         ipairsIterator = ipairsIter
         let nextFn = permanent(tableGetStr(g, newString("next")))
+        nextFunction = nextFn
         tableSetStr(g, newString("ipairs"), Value(native: newNative(id: registerNative("ipairs") { vm, a in
             try vm.checkAny(a, 1)
             try vm.push(ipairsIter); try vm.push(vm.arg(a, 1)); try vm.push(Value(int: 0)); return 3

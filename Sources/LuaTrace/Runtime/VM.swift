@@ -117,6 +117,8 @@ final class VM {
     var nativeNames: [String] = []
     /// The iterator `ipairs` returns (traces record `ipairs(t)` as this constant).
     var ipairsIterator = Value.nilValue
+    /// `next`, which `pairs` returns (traces record `pairs(t)` as constants too).
+    var nextFunction = Value.nilValue
     /// Debug info per proto id.
     var protoDebug: [ProtoDebug?] = []
     var freeProtoIds: [Int32] = []
