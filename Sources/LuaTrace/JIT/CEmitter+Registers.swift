@@ -68,7 +68,7 @@ extension CEmitter {
         var active: Bool { !reg.isEmpty }
     }
 
-    static let callingOps: Set<IROp> = [.fmath, .fmath2, .pow, .tset, .tnew, .tcat, .tnext, .mod, .idiv]
+    static let callingOps: Set<IROp> = [.fmath, .fmath2, .pow, .tset, .tnew, .tcat, .tnext, .tsetmeta, .mod, .idiv]
     static let regOps: Set<IROp> = [.add, .sub, .mul, .div, .neg]
 
     mutating func computeRegisters() {
@@ -85,7 +85,7 @@ extension CEmitter {
         let fl = UInt8(LT_TFLOAT)
         for idx in 0..<rootEnd {
             let i = ins[idx]
-            if CEmitter.callingOps.contains(i.op) && (i.type == fl || i.op == .tset || i.op == .tnew || i.op == .tcat || i.op == .tnext || i.op == .fmath || i.op == .fmath2 || i.op == .pow) {
+            if CEmitter.callingOps.contains(i.op) && (i.type == fl || i.op == .tset || i.op == .tnew || i.op == .tcat || i.op == .tnext || i.op == .tsetmeta || i.op == .fmath || i.op == .fmath2 || i.op == .pow) {
                 return nil
             }
         }

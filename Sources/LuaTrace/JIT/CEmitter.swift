@@ -525,6 +525,9 @@ struct CEmitter {
             body += "  { LTValue kk; \(store("kk", i.b)) int64_t nr = lt_jit_next(ctx, (LTTable *)\(a), &kk);\n"
             guardFail(i.k == 0 ? "nr != 1" : "nr != 0", i.snap)
             body += "  }\n"
+        case .tsetmeta:
+            let mt = ir.type(i.b) == UInt8(LT_TTABLE) ? "(LTTable *)\(b)" : "(LTTable *)0"
+            guardFail("!lt_jit_setmeta(ctx, (LTTable *)\(a), \(mt))", i.snap)
         case .nkey:
             typedLoad(r, "&ctx->nk", i.snap)
         case .nval:

@@ -75,6 +75,7 @@ enum IROp: String, CaseIterable {
     case tnext    = "AB K G next(A, B) through the runtime; guard an entry follows (K = 1: guard the end)"
     case nkey     = "G the key TNEXT found, type-checked"
     case nval     = "G the value TNEXT found, type-checked"
+    case tsetmeta = "AB G setmetatable(A, B) through the runtime (B: table or nil); guard A's metatable was not protected"
     case gcstep   = "G guard no collection is due (flag set by TNEW): exit so that the interpreter collects"
     case tlen     = "A #A (border, no __len)"
     case slen     = "A #A for a string"
@@ -92,7 +93,7 @@ extension IROp {
         switch self {
         case .add, .sub, .mul, .div, .pow, .neg, .band, .bor, .bxor, .shl, .shr, .bnot, .tonum,
              .fmath, .fmath2, .imin, .imax, .nmin, .nmax, .iabs, .fproto, .uref, .slen,
-             .tmeta:                // nothing a trace runs can change a metatable
+             .tmeta:                // changed only by TSETMETA, after which the recorder drops its CSE entries
             return true
         default:
             return false

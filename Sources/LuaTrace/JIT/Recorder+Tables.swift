@@ -225,6 +225,13 @@ extension Recorder {
         case "string.len":
             guard args.count == 1, type(args[0]) == tStr else { throw nyi("string.len argument") }
             return emit(.slen, tInt, args[0])
+        case "setmetatable":
+            guard args.count == 2, type(args[0]) == tTab, type(args[1]) == tTab || type(args[1]) == tNil else {
+                throw nyi("setmetatable arguments")
+            }
+            guardIns(.tsetmeta, args[0], args[1], pc: pc)
+            forgetMetatable(of: args[0])
+            return args[0]
         case "type":
             guard args.count >= 1 else { throw nyi("type()") }
             let s = vm.newString(LTValue.typeNames[Int(type(args[0]))])

@@ -210,6 +210,11 @@ final class Recorder {
     }
     private var cse: [CSEKey: IRRef] = [:]
 
+    /// After a metatable store (TSETMETA): earlier TMETA values of table `t` are stale.
+    func forgetMetatable(of t: IRRef) {
+        cse = cse.filter { !($0.key.op == .tmeta && $0.key.a == t) }
+    }
+
     func kvalue(_ v: Value) throws -> IRRef {
         switch Int32(v.tt) {
         case LT_TNIL, LT_TFALSE, LT_TTRUE: return ir.kpri(UInt8(v.tt))

@@ -38,6 +38,7 @@ final class TCCBackend {
         void *lt_jit_tnew(LTJitCtx *ctx, int64_t narray, int64_t nhash);
         void *lt_jit_concat(LTJitCtx *ctx, LTValue *vals, int64_t n);
         int64_t lt_jit_next(LTJitCtx *ctx, LTTable *t, LTValue *key);
+        int64_t lt_jit_setmeta(LTJitCtx *ctx, LTTable *t, LTTable *mt);
 
         """
     }
@@ -113,6 +114,7 @@ final class TCCBackend {
         add("lt_jit_tnew", unsafeBitCast(jitTableNew, to: UnsafeRawPointer.self))
         add("lt_jit_concat", unsafeBitCast(jitConcat, to: UnsafeRawPointer.self))
         add("lt_jit_next", unsafeBitCast(jitNext, to: UnsafeRawPointer.self))
+        add("lt_jit_setmeta", unsafeBitCast(jitSetMetatable, to: UnsafeRawPointer.self))
     }
 }
 
@@ -158,5 +160,18 @@ let jitNext: @convention(c) (UnsafeMutablePointer<LTJitCtx>?, UnsafeMutablePoint
     guard let (kk, vv) = r else { return 0 }
     ctx!.pointee.nk = kk
     ctx!.pointee.nv = vv
+    return 1
+}
+
+/// Runtime helper for traces: `setmetatable(t, mt)` for a table and a table or nil
+/// (TSETMETA). 0 when t's metatable is protected (`__metatable`): nothing is changed, the trace
+/// exits and the interpreter raises the error.
+let jitSetMetatable: @convention(c) (UnsafeMutablePointer<LTJitCtx>?, UnsafeMutablePointer<LTTable>?,
+                                     UnsafeMutablePointer<LTTable>?) -> Int64 = { ctx, t, mt in
+    let vm = Unmanaged<VM>.fromOpaque(ctx!.pointee.vm).takeUnretainedValue()
+    let t = t!
+    if let old = t.pointee.metatable, !vm.tableGetShortStr(old, vm.tmName(.metatable)).isNil { return 0 }
+    t.pointee.metatable = mt
+    vm.checkFinalizer(GCPtr(OpaquePointer(t)), mt)
     return 1
 }
