@@ -45,6 +45,10 @@ struct CEmitter {
     /// for tcc; see computeFusion).
     private var fused = Set<IRRef>()
 
+    /// An array access raises the table's alimit to the key like lua's luaH_getint (the border
+    /// `#` picks depends on it). Not deduplicated like the bounds check: `#` may lower alimit.
+    private let alimitUpdate = "  if (ix >= t->alimit) t->alimit = (uint32_t)(ix + 1);\n"
+
     init(trace: Trace) {
         self.trace = trace
         computeCoalescing()
@@ -480,11 +484,13 @@ struct CEmitter {
         case .aload:
             body += "  { LTTable *t = (LTTable *)\(a); uint64_t ix = (uint64_t)\(b) - 1;\n"
             if checked.insert([0, Int64(i.a), Int64(i.b)]).inserted { guardFail("ix >= t->asize", i.snap) }
+            body += alimitUpdate
             typedLoad(r, "&t->array[ix]", i.snap)
             body += "  }\n"
         case .astore:
             body += "  { LTTable *t = (LTTable *)\(a); uint64_t ix = (uint64_t)\(b) - 1;\n"
             if checked.insert([0, Int64(i.a), Int64(i.b)]).inserted { guardFail("ix >= t->asize", i.snap) }
+            body += alimitUpdate
             body += "  \(store("t->array[ix]", i.c)) }\n"
         case .hloadk, .hstorek:
             body += "  { LTTable *t = (LTTable *)\(a);\n"
@@ -492,7 +498,7 @@ struct CEmitter {
             if fresh { guardFail("(uint64_t)\(i.k) >= t->nodecap", i.snap) }
             body += "  LTNode *nd = &t->node[\(i.k)];\n"
             if fresh {
-                guardFail("nd->key.u.p != (void *)0x\(String(UInt(bitPattern: Int(i.k2)), radix: 16)) || nd->key.tt != \(LT_TSTRING)", i.snap)
+                guardFail("nd->keyu.p != (void *)0x\(String(UInt(bitPattern: Int(i.k2)), radix: 16)) || nd->keytt != \(LT_TSTRING)", i.snap)
             }
             if i.op == .hloadk { typedLoad(r, "&nd->val", i.snap) } else { body += "  \(store("nd->val", i.b))\n" }
             body += "  }\n"
@@ -500,7 +506,7 @@ struct CEmitter {
             let kt = ir.type(i.b)
             body += "  { LTTable *t = (LTTable *)\(a); LTValue *q;\n"
             if kt == UInt8(LT_TINT) {
-                body += "  { int64_t kk = \(b); q = ((uint64_t)(kk - 1) < t->asize) ? &t->array[kk - 1] : lt_tab_hash_getint(t, kk); }\n"
+                body += "  q = lt_tab_getint(t, \(b));\n"
             } else {
                 // only interned (short) strings can be found by pointer: a long key exits
                 if !ir.isConst(i.b) { guardFail("lt_str_isshort((LTString *)\(b)) == 0", i.snap) }
