@@ -116,8 +116,16 @@ extension VM {
         }
         resizeArray(t, from: oldASize, to: newASize)
         if let old = oldNodes {
+            // (lua re-inserts with a full set; the keys are distinct and not in the new hash
+            // part, so that set is an array store or a new key)
+            let asize = UInt64(newASize)
             for j in 0..<oldCap where !old[j].val.isNil {
-                tableSet(t, old[j].key, old[j].val)
+                let k = old[j].key
+                if k.isInt && UInt64(bitPattern: k.i &- 1) < asize {
+                    t.pointee.array[Int(k.i - 1)] = old[j].val
+                } else {
+                    tableNewKey(t, k, old[j].val)
+                }
             }
             old.deallocate()
             totalBytes -= oldCap * 32
