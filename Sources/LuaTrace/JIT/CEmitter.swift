@@ -36,18 +36,15 @@ struct CEmitter {
     /// True while the root's instructions are emitted (a jump out of them spills registers).
     private var emittingRoot = false
     /// (table, node) and (table, index) pairs whose node key / array bound is already checked in
-    /// the straight-line code being emitted: only `tset` (lt_jit_tset may resize or rehash) and
-    /// the start of a path segment forget them.
+    /// the straight-line code being emitted: only `tset` (lt_jit_tset may resize or rehash, or
+    /// move a node), `tlen` (for array bounds: '#' may lower alimit) and the start of a path
+    /// segment forget them.
     private var checked = Set<[Int64]>()
 
     /// Pure values with a single use in the same path segment, computed inside their user's C
     /// expression instead of into a variable of their own (each variable is a store and a load
     /// for tcc; see computeFusion).
     private var fused = Set<IRRef>()
-
-    /// An array access raises the table's alimit to the key like lua's luaH_getint (the border
-    /// `#` picks depends on it). Not deduplicated like the bounds check: `#` may lower alimit.
-    private let alimitUpdate = "  if (ix >= t->alimit) t->alimit = (uint32_t)(ix + 1);\n"
 
     init(trace: Trace) {
         self.trace = trace
@@ -259,6 +256,13 @@ struct CEmitter {
     }
 
     private func exitLabel(_ snap: Int32) -> String { "x\(snap + 1)" }
+
+    /// The bounds guard of an array access (ix = key - 1 < asize), which also raises the
+    /// table's alimit to the key like lua's luaH_getint (the border `#` picks depends on it):
+    /// one compare against alimit (<= asize) on the usual path.
+    private mutating func arrayBoundsCheck(_ snap: Int32) {
+        body += "  if (ix >= t->alimit) { if (ix >= t->asize) \(leave(snap)) t->alimit = (uint32_t)(ix + 1); }\n"
+    }
 
     private mutating func guardFail(_ cond: String, _ snap: Int32) {
         body += "  if (\(cond)) \(leave(snap))\n"
@@ -483,14 +487,12 @@ struct CEmitter {
             body += set("(int64_t)((LTTable *)\(a))->asize")
         case .aload:
             body += "  { LTTable *t = (LTTable *)\(a); uint64_t ix = (uint64_t)\(b) - 1;\n"
-            if checked.insert([0, Int64(i.a), Int64(i.b)]).inserted { guardFail("ix >= t->asize", i.snap) }
-            body += alimitUpdate
+            if checked.insert([0, Int64(i.a), Int64(i.b)]).inserted { arrayBoundsCheck(i.snap) }
             typedLoad(r, "&t->array[ix]", i.snap)
             body += "  }\n"
         case .astore:
             body += "  { LTTable *t = (LTTable *)\(a); uint64_t ix = (uint64_t)\(b) - 1;\n"
-            if checked.insert([0, Int64(i.a), Int64(i.b)]).inserted { guardFail("ix >= t->asize", i.snap) }
-            body += alimitUpdate
+            if checked.insert([0, Int64(i.a), Int64(i.b)]).inserted { arrayBoundsCheck(i.snap) }
             body += "  \(store("t->array[ix]", i.c)) }\n"
         case .hloadk, .hstorek:
             body += "  { LTTable *t = (LTTable *)\(a);\n"
@@ -523,6 +525,8 @@ struct CEmitter {
             checked = []
             body += "  { LTValue kk, vv; \(store("kk", i.b)) \(store("vv", i.c)) lt_jit_tset(ctx, (LTTable *)\(a), &kk, &vv); }\n"
         case .tlen:
+            // '#' may lower alimit: later array accesses check (and raise) it again
+            checked = checked.filter { $0[0] != 0 }
             body += set("lt_tab_len((LTTable *)\(a))")
         case .slen:
             body += set("((LTString *)\(a))->len")
