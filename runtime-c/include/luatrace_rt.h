@@ -11,10 +11,12 @@
  *   "falsy" is tt <= LT_TFALSE and "collectable" is tt >= LT_TSTRING.
  * - Every collectable object starts with LTGCHeader and lives in the runtime's GC heap
  *   (allocated with malloc, linked through gcnext, freed only by the collector).
- * - Table array part: slots 1..asize live in array[0..asize-1]. The hash part has
- *   2^lsizenode nodes (or is the shared dummy with nodecap 0), open addressing with linear
- *   probing; a node with a nil key is empty, a node with a non-nil key and nil value is a
- *   dead entry that keeps probe chains intact until the next rehash.
+ * - Table array part: slots 1..asize live in array[0..asize-1]. The hash part has nodecap
+ *   nodes (a power of two, or 0 for "no hash part"): lua 5.4's chained scatter table with
+ *   Brent's variation. A key is found by starting at its main position and following the
+ *   nodes' `next` offsets; a node with a nil key is free, a node with a key and a nil value
+ *   is a dead entry (its key stays until the next rehash, or until a new key whose main
+ *   position it is takes it over). alimit is lua's hint for '#' (see lt_tab_len).
  * - Integer-valued float keys are normalised to integer keys before any table access.
  * - Open upvalues point into a thread's stack; when a stack is reallocated the runtime walks
  *   the open-upvalue list and rebases every pointer.
@@ -150,20 +152,28 @@ typedef struct LTNative {
 static inline LTValue *lt_native_upvals(LTNative *c) { return (LTValue *)(c + 1); }
 
 /* ---- tables ----------------------------------------------------------------------------- */
+/* A hash node: the key is split into payload and a 32-bit tag so that the chain offset fits
+   in the same 32 bytes. */
 typedef struct LTNode {
     LTValue val;
-    LTValue key;
+    LTPayload keyu;
+    uint32_t keytt;             /* LT_T* of the key; LT_TNIL = free node; LT_TDEADKEY below */
+    int32_t next;               /* offset to the next node of the chain (0 = end) */
 } LTNode;
+
+/* Tag of a node key whose object was collected (weak tables): it keeps its pointer, so that a
+   traversal can still find it with `next`, but no lookup matches it. */
+#define LT_TDEADKEY      14
 
 /* flags bit i set = metamethod i known to be absent (cache, like Lua's) */
 typedef struct LTTable {
     LTGCHeader hdr;             /* hdr.flags = metamethod-absence cache */
-    uint32_t asize;             /* array part size */
-    uint32_t nodecap;           /* hash part capacity (power of two, or 0) */
+    uint32_t asize;             /* array part size (the real size) */
+    uint32_t alimit;            /* lua's 'alimit': a hint for '#', <= asize (see lt_tab_len) */
     LTValue *array;
     LTNode *node;
-    uint32_t nodeused;          /* nodes with non-nil keys (incl. dead) */
-    uint32_t lenhint;           /* cache for '#': a recent border inside the array part */
+    uint32_t nodecap;           /* hash part size (power of two, or 0: no hash part) */
+    uint32_t lastfree;          /* free nodes are searched for below this index */
     struct LTTable *metatable;
 } LTTable;
 
@@ -267,23 +277,48 @@ static inline int64_t lt_shl(int64_t x, int64_t n) {
 }
 
 /* ---- table reads shared by the Swift runtime and traces ---------------------------------
- * The Swift side calls these same functions, so the probing scheme is defined only here. */
-static inline uint64_t lt_mix_int(uint64_t x) {
-    x *= 0x9E3779B97F4A7C15ULL;
-    x ^= x >> 29;
-    return x;
+ * The Swift side calls these same functions, so the lookup scheme is defined only here
+ * (insertion and rehashing are in Table+Hash.swift / Table+Resize.swift). */
+
+/* Main position of an integer key in a hash part of cap (> 0) nodes (lua's hashint). */
+static inline uint32_t lt_tab_mpint(uint32_t cap, int64_t key) {
+    uint64_t u = (uint64_t)key;
+    uint32_t m = (cap - 1) | 1;
+    if (u <= 0x7fffffffu) return (uint32_t)u % m;
+    return (uint32_t)(u % m);
 }
 
-/* Hash-part lookup of an integer key; NULL if absent. */
+/* Hash-part lookup of an integer key: the node's value (nil for a dead entry), NULL if absent. */
 static inline LTValue *lt_tab_hash_getint(LTTable *t, int64_t key) {
     uint32_t cap = t->nodecap;
     if (cap == 0) return 0;
-    uint64_t mask = cap - 1, i = lt_mix_int((uint64_t)key) & mask;
-    LTNode *n = t->node;
+    LTNode *n = &t->node[lt_tab_mpint(cap, key)];
     for (;;) {
-        if (n[i].key.tt == LT_TINT && n[i].key.u.i == key) return &n[i].val;
-        if (n[i].key.tt == LT_TNIL) return 0;
-        i = (i + 1) & mask;
+        if (n->keytt == LT_TINT && n->keyu.i == key) return &n->val;
+        if (n->next == 0) return 0;
+        n += n->next;
+    }
+}
+
+/* t[key] for an integer key, as lua's luaH_getint: an array slot above alimit raises alimit
+   to the key (later '#' results depend on it). NULL if absent. */
+static inline LTValue *lt_tab_getint(LTTable *t, int64_t key) {
+    uint64_t ix = (uint64_t)key - 1;
+    if (ix < t->alimit) return &t->array[ix];
+    if (ix < t->asize) { t->alimit = (uint32_t)key; return &t->array[ix]; }
+    return lt_tab_hash_getint(t, key);
+}
+
+/* Index of the node holding short string `key` (live or dead), or -1: traces guard on it. */
+static inline int64_t lt_tab_nodeindex_shortstr(LTTable *t, LTString *key) {
+    uint32_t cap = t->nodecap;
+    if (cap == 0) return -1;
+    LTNode *nodes = t->node;
+    int64_t i = lt_str_hash(key) & (cap - 1);
+    for (;;) {
+        if (nodes[i].keyu.p == (void *)key && nodes[i].keytt == LT_TSTRING) return i;
+        if (nodes[i].next == 0) return -1;
+        i += nodes[i].next;
     }
 }
 
@@ -291,76 +326,78 @@ static inline LTValue *lt_tab_hash_getint(LTTable *t, int64_t key) {
 static inline LTValue *lt_tab_getshortstr(LTTable *t, LTString *key) {
     uint32_t cap = t->nodecap;
     if (cap == 0) return 0;
-    uint64_t mask = cap - 1, i = lt_str_hash(key) & mask;
-    LTNode *n = t->node;
+    LTNode *n = &t->node[lt_str_hash(key) & (cap - 1)];
     for (;;) {
-        if (n[i].key.u.p == (void *)key && n[i].key.tt == LT_TSTRING) return &n[i].val;
-        if (n[i].key.tt == LT_TNIL) return 0;
-        i = (i + 1) & mask;
-    }
-}
-
-/* Index of the node holding short string `key` (or -1): traces guard on it. */
-static inline int64_t lt_tab_nodeindex_shortstr(LTTable *t, LTString *key) {
-    uint32_t cap = t->nodecap;
-    if (cap == 0) return -1;
-    uint64_t mask = cap - 1, i = lt_str_hash(key) & mask;
-    LTNode *n = t->node;
-    for (;;) {
-        if (n[i].key.u.p == (void *)key && n[i].key.tt == LT_TSTRING) return (int64_t)i;
-        if (n[i].key.tt == LT_TNIL) return -1;
-        i = (i + 1) & mask;
+        if (n->keyu.p == (void *)key && n->keytt == LT_TSTRING) return &n->val;
+        if (n->next == 0) return 0;
+        n += n->next;
     }
 }
 
 static inline int lt_isnil_at(LTValue *v) { return v == 0 || v->tt == LT_TNIL; }
 
-/* A border of the table (`#t` without __len). */
-static inline int64_t lt_tab_len(LTTable *t) {
-    uint64_t asize = t->asize;
-    LTValue *arr = t->array;
-    if (asize > 0 && arr[asize - 1].tt == LT_TNIL) {
-        /* the border found last time, or one past it (a table being appended to), is
-           checked first: '#t' stays O(1) in loops doing t[#t + 1] = v */
-        uint64_t h = t->lenhint;
-        if (h < asize && arr[h].tt == LT_TNIL) {
-            if (h == 0 || arr[h - 1].tt != LT_TNIL) return (int64_t)h;
-        } else if (h + 1 < asize && arr[h + 1].tt == LT_TNIL) {
-            t->lenhint = (uint32_t)(h + 1);
-            return (int64_t)(h + 1);
-        }
-        if (arr[0].tt == LT_TNIL) { t->lenhint = 0; return 0; }
-        uint64_t lo = 1, hi = asize;      /* arr[lo-1] non-nil, arr[hi-1] nil */
-        while (hi - lo > 1) {
-            uint64_t m = (lo + hi) / 2;
-            if (arr[m - 1].tt == LT_TNIL) hi = m; else lo = m;
-        }
-        t->lenhint = (uint32_t)lo;
-        return (int64_t)lo;
-    }
-    if (t->nodecap == 0) return (int64_t)asize;
-    int64_t i = (int64_t)asize, j = (int64_t)asize + 1;
-    if (lt_isnil_at(lt_tab_hash_getint(t, j))) return i;
-    for (;;) {
-        LTValue *v = ((uint64_t)(j - 1) < asize) ? &arr[j - 1] : lt_tab_hash_getint(t, j);
-        if (lt_isnil_at(v)) break;
-        i = j;
-        if (j > INT64_MAX / 2) {           /* pathological: linear search */
-            int64_t k = 1;
-            for (;;) {
-                LTValue *w = ((uint64_t)(k - 1) < asize) ? &arr[k - 1] : lt_tab_hash_getint(t, k);
-                if (lt_isnil_at(w)) return k - 1;
-                k++;
-            }
-        }
-        j *= 2;
-    }
-    while (j - i > 1) {
-        int64_t m = (i + j) / 2;
-        LTValue *v = ((uint64_t)(m - 1) < asize) ? &arr[m - 1] : lt_tab_hash_getint(t, m);
-        if (lt_isnil_at(v)) j = m; else i = m;
+static inline int lt_ispow2(uint64_t x) { return (x & (x - 1)) == 0; }
+
+/* A border in array[i..j) given array[i-1] non-nil (or i == 0) and array[j-1] nil. */
+static inline uint32_t lt_tab_binsearch(LTValue *arr, uint32_t i, uint32_t j) {
+    while (j - i > 1u) {
+        uint32_t m = (i + j) / 2;
+        if (arr[m - 1].tt == LT_TNIL) j = m; else i = m;
     }
     return i;
+}
+
+/* A border beyond a full array part of size j (t[j + 1] is present): doubling, then binary
+   search, with full lookups (lua's hash_search). */
+static inline int64_t lt_tab_hash_search(LTTable *t, uint64_t j) {
+    uint64_t i;
+    if (j == 0) j = 1;
+    do {
+        i = j;
+        if (j <= (uint64_t)INT64_MAX / 2) {
+            j *= 2;
+        } else {
+            j = (uint64_t)INT64_MAX;
+            if (lt_isnil_at(lt_tab_hash_getint(t, (int64_t)j))) break;
+            return (int64_t)j;
+        }
+    } while (!lt_isnil_at(lt_tab_hash_getint(t, (int64_t)j)));
+    while (j - i > 1u) {
+        uint64_t m = (i + j) / 2;
+        if (lt_isnil_at(lt_tab_hash_getint(t, (int64_t)m))) j = m; else i = m;
+    }
+    return (int64_t)i;
+}
+
+/* A border of the table (`#t` without __len): lua 5.4's luaH_getn, alimit updates included,
+   so that the border chosen for a table with holes is lua's. alimit < asize only when asize
+   is a power of two and alimit > asize / 2. */
+static inline int64_t lt_tab_len(LTTable *t) {
+    uint32_t limit = t->alimit, asize = t->asize;
+    LTValue *arr = t->array;
+    if (limit > 0 && arr[limit - 1].tt == LT_TNIL) {
+        /* a border before limit */
+        if (limit >= 2 && arr[limit - 2].tt != LT_TNIL) {
+            if (lt_ispow2(asize) && !lt_ispow2(limit - 1)) t->alimit = limit - 1;
+            return limit - 1;
+        }
+        uint32_t border = lt_tab_binsearch(arr, 0, limit);
+        if (lt_ispow2(asize) && border > asize / 2) t->alimit = border;
+        return border;
+    }
+    if (limit != asize) {
+        /* t[limit] present (or limit == 0 ...) and the array goes on */
+        if (arr[limit].tt == LT_TNIL) return limit;
+        limit = asize;
+        if (arr[limit - 1].tt == LT_TNIL) {
+            uint32_t border = lt_tab_binsearch(arr, t->alimit, limit);
+            t->alimit = border;
+            return border;
+        }
+        t->alimit = limit;
+    }
+    if (t->nodecap == 0 || lt_isnil_at(lt_tab_hash_getint(t, (int64_t)limit + 1))) return limit;
+    return lt_tab_hash_search(t, limit);
 }
 
 /* ---- compiled traces ---------------------------------------------------------------------- */

@@ -173,7 +173,9 @@ public final class LuaState {
 
     /// Sets the global `arg` table as the `lua` command does.
     public func setArgTable(script: String?, scriptIndex: Int, argv: [String]) {
-        let t = vm.newTable()
+        // sized like lua.c's createargtable: the script's arguments in the array part, the
+        // interpreter, its options and the script name in the hash part
+        let t = vm.newTable(narray: max(argv.count - (scriptIndex + 1), 0), nhash: scriptIndex + 1)
         for (i, s) in argv.enumerated() {
             vm.tableSetInt(t, Int64(i - scriptIndex), Value(string: vm.newString(s)))
         }

@@ -631,10 +631,10 @@ extension VM {
                 if i.k { last += pc.pointee.ax * 256; pc += 1 }
                 if n == 0 { n = Int(th.pointee.top) - (base - th.pointee.stack) - a - 1 }
                 let needed = last + n
-                if needed > Int(t.pointee.asize) { resizeArray(t, needed) }
-                for j in 1...max(n, 1) where j <= n {
-                    tableSetInt(t, Int64(last + j), base[a + j])
-                }
+                if needed > Int(t.pointee.asize) { tableResizeArray(t, needed) }
+                // straight into the array part (like lua: no alimit update)
+                let arr = t.pointee.array
+                for j in 1...max(n, 1) where j <= n { arr![last + j - 1] = base[a + j] }
                 th.pointee.top = ci.pointee.top
             case .closure:
                 ci.pointee.savedpc = pc

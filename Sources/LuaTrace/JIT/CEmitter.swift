@@ -36,8 +36,9 @@ struct CEmitter {
     /// True while the root's instructions are emitted (a jump out of them spills registers).
     private var emittingRoot = false
     /// (table, node) and (table, index) pairs whose node key / array bound is already checked in
-    /// the straight-line code being emitted: only `tset` (lt_jit_tset may resize or rehash) and
-    /// the start of a path segment forget them.
+    /// the straight-line code being emitted: only `tset` (lt_jit_tset may resize or rehash, or
+    /// move a node), `tlen` (for array bounds: '#' may lower alimit) and the start of a path
+    /// segment forget them.
     private var checked = Set<[Int64]>()
 
     /// Pure values with a single use in the same path segment, computed inside their user's C
@@ -255,6 +256,13 @@ struct CEmitter {
     }
 
     private func exitLabel(_ snap: Int32) -> String { "x\(snap + 1)" }
+
+    /// The bounds guard of an array access (ix = key - 1 < asize), which also raises the
+    /// table's alimit to the key like lua's luaH_getint (the border `#` picks depends on it):
+    /// one compare against alimit (<= asize) on the usual path.
+    private mutating func arrayBoundsCheck(_ snap: Int32) {
+        body += "  if (ix >= t->alimit) { if (ix >= t->asize) \(leave(snap)) t->alimit = (uint32_t)(ix + 1); }\n"
+    }
 
     private mutating func guardFail(_ cond: String, _ snap: Int32) {
         body += "  if (\(cond)) \(leave(snap))\n"
@@ -480,12 +488,12 @@ struct CEmitter {
             body += set("(int64_t)((LTTable *)\(a))->asize")
         case .aload:
             body += "  { LTTable *t = (LTTable *)\(a); uint64_t ix = (uint64_t)\(b) - 1;\n"
-            if checked.insert([0, Int64(i.a), Int64(i.b)]).inserted { guardFail("ix >= t->asize", i.snap) }
+            if checked.insert([0, Int64(i.a), Int64(i.b)]).inserted { arrayBoundsCheck(i.snap) }
             typedLoad(r, "&t->array[ix]", i.snap)
             body += "  }\n"
         case .astore:
             body += "  { LTTable *t = (LTTable *)\(a); uint64_t ix = (uint64_t)\(b) - 1;\n"
-            if checked.insert([0, Int64(i.a), Int64(i.b)]).inserted { guardFail("ix >= t->asize", i.snap) }
+            if checked.insert([0, Int64(i.a), Int64(i.b)]).inserted { arrayBoundsCheck(i.snap) }
             body += "  \(store("t->array[ix]", i.c)) }\n"
         case .hloadk, .hstorek:
             body += "  { LTTable *t = (LTTable *)\(a);\n"
@@ -493,7 +501,7 @@ struct CEmitter {
             if fresh { guardFail("(uint64_t)\(i.k) >= t->nodecap", i.snap) }
             body += "  LTNode *nd = &t->node[\(i.k)];\n"
             if fresh {
-                guardFail("nd->key.u.p != (void *)0x\(String(UInt(bitPattern: Int(i.k2)), radix: 16)) || nd->key.tt != \(LT_TSTRING)", i.snap)
+                guardFail("nd->keyu.p != (void *)0x\(String(UInt(bitPattern: Int(i.k2)), radix: 16)) || nd->keytt != \(LT_TSTRING)", i.snap)
             }
             if i.op == .hloadk { typedLoad(r, "&nd->val", i.snap) } else { body += "  \(store("nd->val", i.b))\n" }
             body += "  }\n"
@@ -501,7 +509,7 @@ struct CEmitter {
             let kt = ir.type(i.b)
             body += "  { LTTable *t = (LTTable *)\(a); LTValue *q;\n"
             if kt == UInt8(LT_TINT) {
-                body += "  { int64_t kk = \(b); q = ((uint64_t)(kk - 1) < t->asize) ? &t->array[kk - 1] : lt_tab_hash_getint(t, kk); }\n"
+                body += "  q = lt_tab_getint(t, \(b));\n"
             } else {
                 // only interned (short) strings can be found by pointer: a long key exits
                 if !ir.isConst(i.b) { guardFail("lt_str_isshort((LTString *)\(b)) == 0", i.snap) }
@@ -538,6 +546,8 @@ struct CEmitter {
                 + (n == 3 ? " \(store("cv[2]", i.c))" : "") + " \(me) = lt_jit_concat(ctx, cv, \(n)); }\n"
             guardFail("\(me) == 0", i.snap)
         case .tlen:
+            // '#' may lower alimit: later array accesses check (and raise) it again
+            checked = checked.filter { $0[0] != 0 }
             body += set("lt_tab_len((LTTable *)\(a))")
         case .slen:
             body += set("((LTString *)\(a))->len")

@@ -206,7 +206,7 @@ extension VM {
         }
         for i in 0..<cap {
             let n = t.pointee.node[i]
-            if n.key.tt == UInt64(LT_TNIL) { continue }
+            if n.keytt == UInt32(LT_TNIL) || n.keytt == UInt32(LT_TDEADKEY) { continue }
             if !wk || n.key.isString { markValue(n.key) }
             if !wv || n.val.isString { markValue(n.val) }
         }
@@ -218,7 +218,7 @@ extension VM {
         let cap = Int(t.pointee.nodecap)
         for i in 0..<cap {
             let n = t.pointee.node[i]
-            if n.key.tt == UInt64(LT_TNIL) || n.val.isNil { continue }
+            if n.val.isNil { continue }
             if n.key.isString { markValue(n.key) }
             if isAlive(n.key) && n.val.isCollectable && n.val.gc.pointee.marked == 0 {
                 markValue(n.val)
@@ -240,7 +240,7 @@ extension VM {
             }
             for i in 0..<Int(t.pointee.nodecap) {
                 let n = t.pointee.node[i]
-                if n.key.tt != UInt64(LT_TNIL) && !isAlive(n.val) { t.pointee.node[i].val = .nilValue }
+                if !isAlive(n.val) { t.pointee.node[i].val = .nilValue }
             }
         }
     }
@@ -250,18 +250,19 @@ extension VM {
         for t in weakTables where weakMode(t).0 {
             for i in 0..<Int(t.pointee.nodecap) {
                 let n = t.pointee.node[i]
-                if n.key.tt != UInt64(LT_TNIL) && !isAlive(n.key) { t.pointee.node[i].val = .nilValue }
+                if !n.val.isNil && !isAlive(n.key) { t.pointee.node[i].val = .nilValue }
             }
         }
     }
 
-    /// Dead keys must not dangle: removed entries keep a non-collectable placeholder identity.
+    /// Dead keys must not dangle: removed entries whose key object dies keep its address under
+    /// the LT_TDEADKEY tag, which no lookup matches (only `next` compares the address).
     func clearDeadKeys() {
         for t in weakTables {
             for i in 0..<Int(t.pointee.nodecap) {
                 let n = t.pointee.node[i]
-                if n.val.isNil && n.key.isCollectable && !isAlive(n.key) {
-                    t.pointee.node[i].key = Value(lightuserdata: n.key.u.p)
+                if n.val.isNil && n.keytt != UInt32(LT_TDEADKEY) && n.key.isCollectable && !isAlive(n.key) {
+                    t.pointee.node[i].keytt = UInt32(LT_TDEADKEY)
                 }
             }
         }

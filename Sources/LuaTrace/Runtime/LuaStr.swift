@@ -39,9 +39,9 @@ enum LuaStr {
             h ^= (h << 5) &+ (h >> 2) &+ UInt32(p[i])
             i += 1
         }
-        // final avalanche (murmur3's fmix32): tables probe linearly from `hash & mask`, and
-        // the shift-add loop alone leaves similar keys ("k1", "k2", ...) clustered in the low
-        // bits (10 probes per lookup on average in a half-full table of 1000 such keys)
+        // final avalanche (murmur3's fmix32): a table's main position for a string is
+        // `hash & mask`, and the shift-add loop alone leaves similar keys ("k1", "k2", ...)
+        // clustered in the low bits (long collision chains)
         h ^= h >> 16
         h = h &* 0x85eb_ca6b
         h ^= h >> 13
