@@ -78,8 +78,11 @@ extension VM {
     }
 
     func run(entry: Int) throws {
-        if jitOptions.enabled && jitRecordingActive { jitAbort("re-entered the interpreter") }
         var recording = false
+        if jitOptions.enabled && jitRecordingActive {
+            // a metamethod the recorder inlines runs in a nested loop, recorded as well
+            if jitTakeNestedEntry() { recording = true } else { jitAbort("re-entered the interpreter") }
+        }
         while true {
             let switchMode = recording ? try runLoop(entry: entry, RecordingMode.self)
                                        : try runLoop(entry: entry, PlainMode.self)

@@ -17,6 +17,14 @@ extension VM {
         return withExtendedLifetime(j) { j.recorder != nil }
     }
 
+    /// True (once) when the recorder has just inlined a metamethod call whose nested
+    /// interpreter loop is starting: that loop records too.
+    func jitTakeNestedEntry() -> Bool {
+        guard let r = jitIfCreated?.recorder, r.enteringMetamethod else { return false }
+        r.enteringMetamethod = false
+        return true
+    }
+
     /// The hot-loop counters (the JIT state is created on first use).
     @inline(__always) var jitHotcounts: UnsafeMutablePointer<UInt16> {
         if let j = jitIfCreated { return j.hotcounts }

@@ -22,7 +22,9 @@ extension Recorder {
         let nhash = i.b > 0 ? 1 << (i.b - 1) : 0
         let g = guardIns(.gcstep, -1, pc: pc)
         trace.gcSnapshots.insert(ir[g].snap)
-        try setReg(a, ir.emit(IRIns(op: .tnew, type: tTab, k: Int64(asz), k2: Int64(nhash))))
+        let t = ir.emit(IRIns(op: .tnew, type: tTab, k: Int64(asz), k2: Int64(nhash)))
+        restart?.fresh.insert(t)
+        try setReg(a, t)
         return pc + 2                   // NEWTABLE is followed by its EXTRAARG
     }
 
@@ -37,6 +39,7 @@ extension Recorder {
         let t = try reg(a)
         let tv = rt(a)
         guard type(t) == tTab, tv.isTable else { throw nyi("SETLIST on a \(typeName(t))") }
+        try checkRestartable(store: t)
         // the interpreter grows the array part first: the stores below must find room
         if i.c + n > Int(tv.table.pointee.asize) { throw nyi("SETLIST growing the array part") }
         for j in 1...max(n, 1) where j <= n {

@@ -76,15 +76,30 @@ extension Recorder {
         case .addi:
             try setReg(a, try arith(.add, try reg(i.b), ir.kint(Int64(i.sC)), pc: pc))
         case .addk, .subk, .mulk, .modk, .powk, .divk, .idivk, .bandk, .bork, .bxork:
+            if type(try reg(i.b)) == tTab {
+                let rb = (try reg(i.b), rt(i.b)), kc = (try kvalue(kst[i.c]), kst[i.c])
+                let (x, y) = i.k ? (kc, rb) : (rb, kc)
+                next = try recordArithMetamethod(ArithOp.from(i.op), a: a, x, y, pc: pc)
+                break
+            }
             try setReg(a, try arith(ArithOp.from(i.op), try reg(i.b), try kvalue(kst[i.c]), pc: pc))
         case .shri:
             try setReg(a, try arith(.shr, try reg(i.b), ir.kint(Int64(i.sC)), pc: pc))
         case .shli:
             try setReg(a, try arith(.shl, ir.kint(Int64(i.sC)), try reg(i.b), pc: pc))
         case .add, .sub, .mul, .mod, .pow, .div, .idiv, .band, .bor, .bxor, .shl, .shr:
+            let (rb, rc) = (try reg(i.b), try reg(i.c))
+            if type(rb) == tTab || type(rc) == tTab {
+                next = try recordArithMetamethod(ArithOp.from(i.op), a: a, (try reg(i.b), rt(i.b)), (try reg(i.c), rt(i.c)), pc: pc)
+                break
+            }
             try setReg(a, try arith(ArithOp.from(i.op), try reg(i.b), try reg(i.c), pc: pc))
         case .unm:
             let x = try reg(i.b)
+            if type(x) == tTab {
+                next = try recordArithMetamethod(.unm, a: a, (x, rt(i.b)), (x, rt(i.b)), pc: pc)
+                break
+            }
             switch type(x) {
             case tInt:
                 if let c = ir.intConst(x) { try setReg(a, ir.kint(0 &- c)) } else { try setReg(a, emit(.neg, tInt, x)) }
@@ -419,6 +434,7 @@ extension Recorder {
     }
 
     func upvalueSet(_ idx: Int, _ val: IRRef, pc: PC) throws {
+        if restart != nil { throw nyi("upvalue store in a metamethod") }
         let uv = upvalueObject(idx)
         if let s = aliasedSlot(uv) {
             guardIns(.upeq, upvalueRef(idx), k: Int64(s), pc: pc)

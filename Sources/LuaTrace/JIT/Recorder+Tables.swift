@@ -72,6 +72,7 @@ extension Recorder {
 
     func tableSet(_ t: IRRef, runtimeTable tv: Value, keyRef: IRRef, key: Value, value: IRRef, pc: PC) throws {
         guard type(t) == tTab && tv.isTable else { throw nyi("indexing a \(typeName(t))") }
+        try checkRestartable(store: t)
         let tb = tv.table
         if tb.pointee.metatable != nil {
             // __newindex is only consulted for absent keys: require (and guard) a present value
@@ -163,6 +164,12 @@ extension Recorder {
         let n = vals.count
         let f = frame
         frames.removeLast()
+        if let rs = f.resultSlot {
+            // a metamethod's result goes to the register of the instruction that called it
+            try setSlot(rs, n > 0 ? vals[0] : ir.kpri(tNil))
+            if let r = restart, frames.count <= r.depth { restart = nil }
+            return f.callPC! + 1
+        }
         let wanted = f.nresults
         if wanted < 0 {
             // the caller keeps all results: their number is known here
@@ -229,6 +236,7 @@ extension Recorder {
             guard args.count == 2, type(args[0]) == tTab, type(args[1]) == tTab || type(args[1]) == tNil else {
                 throw nyi("setmetatable arguments")
             }
+            try checkRestartable(store: args[0])
             guardIns(.tsetmeta, args[0], args[1], pc: pc)
             forgetMetatable(of: args[0])
             return args[0]

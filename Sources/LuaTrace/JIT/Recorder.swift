@@ -36,6 +36,7 @@ final class Recorder {
         var funcSlot: Int
         var closureRef: IRRef         // IR value of the closure (SLOAD -1 for the start frame)
         var tail = false              // entered by a tail call (Recorder+TailCalls.swift)
+        var resultSlot: Int? = nil    // a metamethod's frame: where its one result goes (Recorder+Meta.swift)
     }
 
     unowned let vm: VM
@@ -56,6 +57,11 @@ final class Recorder {
     var branch: Branch? = nil
     /// Inner-loop back-edges taken so far (unrolled into the trace, see Recorder+Loops.swift).
     var unrolled = 0
+    /// While inside an inlined metamethod: the instruction that called it, and the depth of its
+    /// frame (see Recorder+Meta.swift).
+    var restart: Restart? = nil
+    /// Set when a metamethod was just inlined: the interpreter's nested loop for it may record.
+    var enteringMetamethod = false
     private var undo = (ir: 0, snapshots: 0, headers: 0, consts: 0)
 
     init(vm: VM, trace: Trace, thread: ThreadPtr, frameIndex: Int, baseIdx: Int, closure: LClosurePtr, maxRecord: Int) {
@@ -166,11 +172,13 @@ final class Recorder {
         for (s, r) in slots.enumerated() {
             if let r = r, ir[r].op != .sload || ir[r].k != Int64(s) { entries.append((slot: s, ref: r)) }
         }
+        // inside a metamethod: resume at the instruction that called it, in its frame
+        let (resumePC, depth) = restart.map { ($0.pc, $0.depth) } ?? (pc, frames.count)
         var inl: [InlineFrame] = []
-        for f in frames.dropFirst() {
+        for f in frames[1..<depth] {
             inl.append(InlineFrame(funcSlot: f.funcSlot, proto: f.proto, callPC: f.callPC!, nresults: f.nresults, tail: f.tail))
         }
-        trace.snapshots.append(Snapshot(pc: pc, frames: inl, slots: entries))
+        trace.snapshots.append(Snapshot(pc: resumePC, frames: inl, slots: entries))
         return Int32(trace.snapshots.count - 1)
     }
 
