@@ -18,6 +18,12 @@
 import CLuaRuntime
 import LuaBytecode
 
+/// What an inlined metamethod's result is for.
+enum MetaResult {
+    case register(Int)              // arithmetic: the slot of the instruction's R[A]
+    case condition(k: Bool)         // EQ/LT/LE: the truth decides the jump (k as in the instruction)
+}
+
 struct Restart {
     var pc: PC                      // the arithmetic instruction an exit resumes at
     var depth: Int                  // index of the metamethod's frame in `frames`
@@ -33,25 +39,54 @@ extension Recorder {
     /// R[A] = x op y (or -x) where an operand is a table: calls its metamethod (lua: the first
     /// operand's, else the second's), inlined.
     func recordArithMetamethod(_ op: ArithOp, a: Int, _ xo: (IRRef, Value), _ yo: (IRRef, Value), pc: PC) throws -> PC {
-        let (x, y) = (xo.0, yo.0)
         guard restart == nil else { throw nyi("metamethod inside a metamethod") }
-        let event = Value(string: vm.tmName(op.tm))
-        // the handler: from x's metatable if it has one with the event, else from y's
-        var handler: (IRRef, Value)? = nil
-        for (r, tv, isFirst) in [(x, xo.1, true), (y, yo.1, false)] where handler == nil {
-            if !isFirst && y == x { break }
+        guard let h = try findHandler(op.tm, xo, yo, pc: pc) else { throw nyi("arithmetic without a metamethod") }
+        return try inlineMetamethod(h, xo.0, yo.0, meta: .register(frame.base + a), pc: pc)
+    }
+
+    /// EQ/LT/LE (and their JMP) on two tables through `__eq`/`__lt`/`__le`.
+    func recordCompareMetamethod(_ op: Op, _ xo: (IRRef, Value), _ yo: (IRRef, Value), k: Bool, pc: PC) throws -> PC {
+        guard restart == nil else { throw nyi("metamethod inside a metamethod") }
+        let event: TM = op == .eq ? .eq : (op == .lt ? .lt : .le)
+        if op == .eq {
+            // the same object is equal without a metamethod
+            guardIns(.pne, xo.0, yo.0, pc: pc)
+        }
+        guard let h = try findHandler(event, xo, yo, pc: pc) else {
+            if op != .eq { throw nyi("comparison without a metamethod") }
+            return k ? pc + 2 : pc + 2 + (pc + 1).pointee.sJ          // no __eq: different objects differ
+        }
+        return try inlineMetamethod(h, xo.0, yo.0, meta: .condition(k: k), pc: pc)
+    }
+
+    /// The handler for `event` from x's metatable, else y's, with guards that keep that choice
+    /// (metatable identities, the handler's presence or absence); nil when neither has one.
+    private func findHandler(_ event: TM, _ xo: (IRRef, Value), _ yo: (IRRef, Value), pc: PC) throws -> (IRRef, Value)? {
+        let name = Value(string: vm.tmName(event))
+        for (r, tv, isFirst) in [(xo.0, xo.1, true), (yo.0, yo.1, false)] {
+            if !isFirst && yo.0 == xo.0 { break }
             if type(r) == tInt || type(r) == tNum {
                 if vm.typeMetatables[Int(type(r))] != nil { throw nyi("number metatable") }
                 continue
             }
-            guard type(r) == tTab else { throw nyi("arithmetic on a \(typeName(r))") }
-            guard tv.isTable, let mt = tv.table.pointee.metatable else { throw nyi("arithmetic on a table without metatable") }
+            guard type(r) == tTab, tv.isTable else { throw nyi("metamethod of a \(typeName(r))") }
+            guard let mt = tv.table.pointee.metatable else {
+                guardIns(.peq, emit(.tmeta, tPtr, r), nullRef, pc: pc)
+                continue
+            }
             let mtRef = kgc(UnsafeMutableRawPointer(mt), tTab)
             guardIns(.peq, emit(.tmeta, tPtr, r), mtRef, pc: pc)
-            let (h, hv) = try rawGet(mtRef, mt, keyRef: try kvalue(event), key: event, pc: pc)
-            if !hv.isNil { handler = (h, hv) } else if !isFirst { throw nyi("arithmetic without a metamethod") }
+            let (h, hv) = try rawGet(mtRef, mt, keyRef: try kvalue(name), key: name, pc: pc)
+            if !hv.isNil { return (h, hv) }
         }
-        guard let (h, hv) = handler, hv.tt == UInt64(LT_TLCL) else { throw nyi("metamethod that is not a Lua function") }
+        return nil
+    }
+
+    /// Inlines a call of handler h(x, y) as a frame above the current one (where callTM puts
+    /// it); recording goes on at the handler's first instruction, restartably.
+    private func inlineMetamethod(_ handler: (IRRef, Value), _ x: IRRef, _ y: IRRef, meta: MetaResult, pc: PC) throws -> PC {
+        let (h, hv) = handler
+        guard hv.tt == UInt64(LT_TLCL) else { throw nyi("metamethod that is not a Lua function") }
         let cl = hv.lclosure
         let p = cl.pointee.p!
         guardIns(.peq, emit(.fproto, tPtr, h), kgc(UnsafeMutableRawPointer(p), UInt8(LT_TPROTO)), pc: pc)
@@ -66,9 +101,24 @@ extension Recorder {
         restart = Restart(pc: pc, depth: frames.count)
         enteringMetamethod = true
         frames.append(Frame(base: funcSlot + 1, closure: cl, proto: p, callPC: pc, nresults: 1, funcSlot: funcSlot,
-                            closureRef: h, resultSlot: cur.base + a))
+                            closureRef: h, meta: meta))
         trace.maxSlot = max(trace.maxSlot, funcSlot + 1 + Int(p.pointee.maxstacksize))
         if funcSlot + 1 + Int(p.pointee.maxstacksize) >= slots.count { throw RecordAbort(reason: "frame too deep") }
         return UnsafePointer(p.pointee.code)
+    }
+
+    /// The metamethod's frame returned `result`: deliver it as the instruction that called it
+    /// would, and leave the restartable region.
+    func finishMetamethod(_ m: MetaResult, result: IRRef, callPC: PC) throws -> PC {
+        if let r = restart, frames.count <= r.depth { restart = nil }
+        switch m {
+        case .register(let slot):
+            try setSlot(slot, result)
+            return callPC + 1
+        case .condition(let k):
+            // the result's type is known in the trace, so its truth is too
+            let truthy = !isFalsyType(type(result))
+            return truthy != k ? callPC + 2 : callPC + 2 + (callPC + 1).pointee.sJ
+        }
     }
 }

@@ -341,7 +341,8 @@ extension Recorder {
             } else {
                 if tx == tTab || tx == UInt8(LT_TUSERDATA) {
                     if xv.u.p != yv.u.p && (vm.metatable(of: xv) != nil || vm.metatable(of: yv) != nil) {
-                        throw nyi("__eq metamethod")
+                        guard tx == tTab else { throw nyi("__eq metamethod of a userdata") }
+                        return try recordCompareMetamethod(.eq, (x, xv), (y, yv), k: k, pc: pc)
                     }
                     if xv.u.p != yv.u.p {
                         // no metatables now; they must stay absent for the result to hold
@@ -353,6 +354,7 @@ extension Recorder {
                 guardIns(cond ? .peq : .pne, x, y, pc: pc)
             }
         case .lt, .le:
+            if tx == tTab || ty == tTab { return try recordCompareMetamethod(op, (x, xv), (y, yv), k: k, pc: pc) }
             guard numeric else { throw nyi("comparison of \(typeName(x)) and \(typeName(y))") }
             cond = op == .lt ? VM.numLess(xv, yv) : VM.numLessEq(xv, yv)
             try guardCompare(op == .lt ? .lt : .le, x, y, holds: cond, pc: pc)

@@ -164,12 +164,7 @@ extension Recorder {
         let n = vals.count
         let f = frame
         frames.removeLast()
-        if let rs = f.resultSlot {
-            // a metamethod's result goes to the register of the instruction that called it
-            try setSlot(rs, n > 0 ? vals[0] : ir.kpri(tNil))
-            if let r = restart, frames.count <= r.depth { restart = nil }
-            return f.callPC! + 1
-        }
+        if let m = f.meta { return try finishMetamethod(m, result: n > 0 ? vals[0] : ir.kpri(tNil), callPC: f.callPC!) }
         let wanted = f.nresults
         if wanted < 0 {
             // the caller keeps all results: their number is known here

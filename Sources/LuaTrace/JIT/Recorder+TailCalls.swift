@@ -46,7 +46,7 @@ extension Recorder {
             let np = Int(p.pointee.numparams)
             if nargs < np { for j in nargs..<np { try setSlot(dst + 1 + j, ir.kpri(tNil)) } }
             frames[frames.count - 1] = Frame(base: dst + 1, closure: cl, proto: p, callPC: cur.callPC, nresults: cur.nresults,
-                                             funcSlot: dst, closureRef: fref, tail: true, resultSlot: cur.resultSlot)
+                                             funcSlot: dst, closureRef: fref, tail: true, meta: cur.meta)
             trace.maxSlot = max(trace.maxSlot, dst + 1 + Int(p.pointee.maxstacksize))
             if dst + 1 + Int(p.pointee.maxstacksize) >= slots.count { throw RecordAbort(reason: "frame too deep") }
             return UnsafePointer(p.pointee.code)

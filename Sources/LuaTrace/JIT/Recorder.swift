@@ -36,7 +36,7 @@ final class Recorder {
         var funcSlot: Int
         var closureRef: IRRef         // IR value of the closure (SLOAD -1 for the start frame)
         var tail = false              // entered by a tail call (Recorder+TailCalls.swift)
-        var resultSlot: Int? = nil    // a metamethod's frame: where its one result goes (Recorder+Meta.swift)
+        var meta: MetaResult? = nil   // a metamethod's frame: what its one result is for (Recorder+Meta.swift)
     }
 
     unowned let vm: VM

@@ -75,3 +75,27 @@ for i = 1, 200 do
   zs = zs + (z * setmetatable({p = i}, W)).p + (i + z).p
 end
 print("nested", zs)
+
+-- comparison metamethods: __eq (not called for the same object), __lt, __le, with both
+-- operand orders, a result that is not a boolean, and a metatable without __eq
+local P = {}
+P.__eq = function(a, b) return a.k == b.k end
+P.__lt = function(a, b) return a.k < b.k end
+P.__le = function(a, b) if a.k <= b.k then return 1 end return nil end
+local function pt(k) return setmetatable({k = k}, P) end
+local same, less, lesseq, ident = 0, 0, 0, 0
+local base = pt(50)
+for i = 1, 300 do
+  local o = pt(i % 100)
+  if o == base then same = same + 1 end
+  if o ~= pt(i % 100) then same = same + 1000 end
+  if o < base then less = less + 1 end
+  if base < o then less = less + 100 end
+  if o <= base then lesseq = lesseq + 1 end
+  if o == o then ident = ident + 1 end
+end
+print("compare", same, less, lesseq, ident)
+local plain = setmetatable({}, {})
+local peq = 0
+for i = 1, 200 do if plain == setmetatable({}, {}) then peq = peq + 1 end end
+print("no __eq", peq)
