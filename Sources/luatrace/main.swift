@@ -157,7 +157,10 @@ if let f = compareFile {
 
 if showVersion { out(versionText) }
 
-state.setArgTable(script: scriptIndex.map { argv[$0] }, scriptIndex: scriptIndex ?? 0, argv: argv)
+// (no closure here: a closure formed in top-level code is main-actor isolated, and calling it
+// runs a dynamic executor check that makes every script run touch the Concurrency runtime)
+let scriptName: String? = scriptIndex != nil ? argv[scriptIndex!] : nil
+state.setArgTable(script: scriptName, scriptIndex: scriptIndex ?? 0, argv: argv)
 
 var status: Int32 = 0
 for (kind, value) in actions {

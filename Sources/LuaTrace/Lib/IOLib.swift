@@ -17,7 +17,9 @@
 import CLuaRuntime
 import LuaText
 #if canImport(Glibc)
-import Glibc
+// @preconcurrency: lets stdStreams below read C's stdin/stdout/stderr globals, which Swift 6
+// otherwise rejects as unsafe shared state
+@preconcurrency import Glibc
 #endif
 
 typealias CFile = UnsafeMutablePointer<FILE>
@@ -42,24 +44,14 @@ struct LuaFile {
 }
 
 /// The C library's standard streams (the FILE*s behind C's stdin/stdout/stderr, shared with
-/// Swift's readLine), found by symbol because Swift 6 rejects the C globals as unsafe shared
-/// state; if that fails, fresh streams on descriptors 0-2.
+/// Swift's readLine), read directly: luatrace is linked statically, so dlsym cannot find them.
 private struct StdStreams: @unchecked Sendable {
     let stdin: CFile?
     let stdout: CFile?
     let stderr: CFile?
 }
 
-private func cStandardStream(_ name: String, fd: Int32, mode: String) -> CFile? {
-    if let sym = dlsym(nil, name), let f = sym.assumingMemoryBound(to: CFile?.self).pointee { return f }
-    let f = fdopen(fd, mode)
-    if fd == 2, let f = f { setvbuf(f, nil, _IONBF, 0) }
-    return f
-}
-
-private let stdStreams = StdStreams(stdin: cStandardStream("stdin", fd: 0, mode: "r"),
-                                    stdout: cStandardStream("stdout", fd: 1, mode: "w"),
-                                    stderr: cStandardStream("stderr", fd: 2, mode: "w"))
+private let stdStreams = StdStreams(stdin: Glibc.stdin, stdout: Glibc.stdout, stderr: Glibc.stderr)
 
 extension VM {
     func openIO() {
