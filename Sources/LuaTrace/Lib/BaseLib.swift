@@ -208,7 +208,7 @@ extension VM {
         case "stop":
             gcRunning = false; updateGCThreshold(); try push(Value(int: 0))
         case "restart":
-            gcRunning = true; gcCollectAt = max(totalBytes, 1 << 20); updateGCThreshold(); try push(Value(int: 0))
+            gcRunning = true; gcCollectAt = max(totalBytes, VM.gcMinimum); updateGCThreshold(); try push(Value(int: 0))
         case "isrunning":
             try push(Value(bool: gcRunning))
         case "incremental", "generational":

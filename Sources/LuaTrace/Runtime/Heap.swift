@@ -45,7 +45,7 @@ extension VM {
 
     @inline(never) func gcSafePoint() {
         if totalBytes >= gcCollectAt {
-            if gcRunning { fullGC() } else { gcCollectAt = totalBytes + (1 << 20) }
+            if gcRunning { fullGC() } else { gcCollectAt = totalBytes + VM.gcMinimum }
         }
         if gcRunning { runPendingFinalizers() }     // a stopped collector leaves them pending (lua)
         updateGCThreshold()
@@ -84,7 +84,7 @@ extension VM {
         sweep()
         weakTables.removeAll(keepingCapacity: true)
         ephemerons.removeAll(keepingCapacity: true)
-        gcCollectAt = gcStress ? 0 : max(totalBytes * 2, 1 << 20)
+        gcCollectAt = gcStress ? 0 : max(totalBytes * 2, VM.gcMinimum)
         updateGCThreshold()
     }
 
