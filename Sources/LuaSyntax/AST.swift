@@ -110,7 +110,7 @@ package indirect enum Stat: Sendable {
     /// `if c1 then b1 elseif c2 then b2 else b3 end`
     case ifStat(conds: [Expr], blocks: [Block], elseBlock: Block?, line: Int)
     /// `for v = start, limit [, step] do body end`
-    case numericFor(var: LuaBytes, start: Expr, limit: Expr, step: Expr?, body: Block, line: Int)
+    case numericFor(name: LuaBytes, start: Expr, limit: Expr, step: Expr?, body: Block, line: Int)
     /// `for n1, n2 in exprs do body end`
     case genericFor(names: [LuaBytes], exprs: [Expr], body: Block, line: Int)
     /// `function a.b.c:m() end` — target is the name/index expression assigned to.

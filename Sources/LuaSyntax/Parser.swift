@@ -349,7 +349,7 @@ package struct Parser {
             try checkNext(.kwDo)
             let body = try block()
             try setDepth(max(d, depth) + 1)
-            result = .numericFor(var: v1, start: start, limit: limit, step: step, body: body, line: line)
+            result = .numericFor(name: v1, start: start, limit: limit, step: step, body: body, line: line)
         case .comma, .kwIn:
             var names = [v1]
             while try testNext(.comma) { names.append(try checkName()) }

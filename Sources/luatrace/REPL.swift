@@ -107,7 +107,7 @@ func runComparison(file: String, args: [String], jit: JITOptions) -> Int32 {
 func fixed(_ d: Double, _ digits: Int) -> String {
     var buf = [CChar](repeating: 0, count: 64)
     _ = withVaList([d]) { vsnprintf(&buf, 64, "%.\(digits)f", $0) }
-    return String(cString: buf)
+    return String(decoding: buf.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 /// Writes to stdout without Swift's buffering (the VM writes to fd 1 directly).

@@ -119,7 +119,7 @@ final class CompilerErrorTests: XCTestCase {
         let a = Array("a".utf8)
         let inc = Stat.assign(targets: [.name(a, line: 2)],
                               values: [.binary(.add, .name(a, line: 2), .integer(1, line: 2), line: 2)], line: 2)
-        let loop = Stat.numericFor(var: Array("i".utf8), start: .integer(1, line: 1), limit: .integer(2, line: 1),
+        let loop = Stat.numericFor(name: Array("i".utf8), start: .integer(1, line: 1), limit: .integer(2, line: 1),
                                    step: nil, body: Block(stats: Array(repeating: inc, count: 132_000), endLine: 3),
                                    line: 1)
         let chunk = Chunk(body: Block(stats: [

@@ -132,7 +132,6 @@ extension VM {
         let weight = reason == "loop left during recording" ? 1 : 4
         let n4 = (jit.aborts[key] ?? 0) + weight
         jit.aborts[key] = n4
-        let n = (n4 + 3) / 4
         // retry after a different number of iterations (a loop aborting at the same point of a
         // periodic pattern, e.g. a short loop's last iteration, would otherwise abort every time)
         jit.hotcounts[VM.hotIndex(tr.startPC)] = UInt16(clamping: max(jitOptions.hotloop, 1) + 3 * n4)

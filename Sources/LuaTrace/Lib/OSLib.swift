@@ -66,7 +66,8 @@ extension VM {
                 let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
                 if fd == -1 { throw LuaError.runtime(vm, "unable to generate a unique filename") }
                 close(fd)
-                try vm.pushString(String(cString: template)); return 1 }),
+                try vm.pushString(String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+                return 1 }),
             ("execute", NativeEntry { vm, a in
                 let cmd = try vm.optString(a, 1).map { LuaStr.bytes($0) }
                 errno = 0
