@@ -37,9 +37,10 @@
 //   end) is not pinned.
 // - Side branches read and write C variables only; their back-edges go to `loopr`, where the
 //   pinned registers are reloaded from the C variables (the saves come before `loopr`).
-// - x not in a register is passed by value in rax (an "a" input evaluated by tcc at e's
-//   point, reading its C variable, which is therefore never fused away); constants that fit in
-//   a sign-extended 32-bit immediate are immediates.
+// - x not in a register is a memory operand ("m": tcc substitutes the variable's frame address,
+//   so x's C variable is never fused away); constants that fit in a sign-extended 32-bit
+//   immediate are immediates, larger ones are passed in rax. Saves, loads, spills and stores
+//   address their C variables the same way ("m" / "=m").
 // - Comparisons, conversions and every other use stay C code reading v<h> (store mode).
 
 import CLuaRuntime
@@ -124,48 +125,51 @@ extension CEmitter {
 
     /// Saves the callee-saved registers the trace uses (once, at entry).
     var intRegisterSaves: String {
-        intRegs.used.map { "  int64_t s\($0);\n  __asm__ volatile(\"movq \(CEmitter.gprName($0)), (%%rax)\" :: \"a\"(&s\($0)));\n" }.joined()
+        intRegs.used.map { "  int64_t s\($0);\n  __asm__ volatile(\"movq \(CEmitter.gprName($0)), %0\" : \"=m\"(s\($0)));\n" }.joined()
     }
 
     /// Loads the pinned registers from their C variables (at `loopr`).
     var intRegisterLoads: String {
         intRegs.pinned.sorted(by: { $0.key < $1.key }).map {
-            "  __asm__ volatile(\"movq (%%rax), \(CEmitter.gprName($0.value))\" :: \"a\"(&v\($0.key)));\n"
+            "  __asm__ volatile(\"movq %0, \(CEmitter.gprName($0.value))\" :: \"m\"(v\($0.key)));\n"
         }.joined()
     }
 
     /// Restores the saved callee-saved registers (before every return after the prologue).
     var intRegisterRestores: String {
-        intRegs.used.map { "  __asm__ volatile(\"movq (%%rax), \(CEmitter.gprName($0))\" :: \"a\"(&s\($0)));\n" }.joined()
+        intRegs.used.map { "  __asm__ volatile(\"movq %0, \(CEmitter.gprName($0))\" :: \"m\"(s\($0)));\n" }.joined()
     }
 
     /// Stores the pinned registers whose C variable is stale (before leaving the root).
     var intSpill: String {
-        intRegs.stale.map { "  __asm__ volatile(\"movq \(CEmitter.gprName($0.reg)), (%%rax)\" :: \"a\"(&v\($0.h)));\n" }.joined()
+        intRegs.stale.map { "  __asm__ volatile(\"movq \(CEmitter.gprName($0.reg)), %0\" : \"=m\"(v\($0.h)));\n" }.joined()
     }
 
     /// The code computing pinned loop-end value e in its register (and storing it to v<h>).
+    /// C variables are "m" operands: tcc substitutes their frame address (-N(%rbp)).
     func intRegisterCode(_ e: IRRef) -> String {
         let i = ir[e]
         let h = intRegs.headerOfEnd[e]!
         let d = CEmitter.gprName(intRegs.endReg[e]!)
         let x = i.a == h ? i.b : i.a
         let mn = i.op == .add ? "addq" : "subq"
-        var inputs: [String] = []
+        let store = intRegs.store.contains(e)
+        let outputs = store ? "\"=m\"(v\(h))" : ""
+        var inputs = ""
         var code: String
         if let xr = intRegs.pinned[x] ?? intRegs.endReg[x] {
             code = "\(mn) \(CEmitter.gprName(xr)), \(d)"
         } else if ir[x].op == .kint && ir[x].k >= Int64(Int32.min) && ir[x].k <= Int64(Int32.max) {
             code = "\(mn) $\(ir[x].k), \(d)"
-        } else {
+        } else if ir[x].op == .kint {
             code = "\(mn) %%rax, \(d)"
-            inputs.append("\"a\"(\(v(x)))")
+            inputs = "\"a\"(\(v(x)))"
+        } else {
+            code = "\(mn) %\(store ? 1 : 0), \(d)"
+            inputs = "\"m\"(\(v(x)))"
         }
-        if intRegs.store.contains(e) {
-            code += "; movq \(d), (%%rcx)"
-            inputs.append("\"c\"(&v\(h))")
-        }
+        if store { code += "; movq \(d), %0" }
         // always extended asm (with the operand colons): tcc reads `%%` as `%` only there
-        return "  __asm__ volatile(\"\(code)\" :: \(inputs.joined(separator: ", ")));\n"
+        return "  __asm__ volatile(\"\(code)\" : \(outputs) : \(inputs));\n"
     }
 }
