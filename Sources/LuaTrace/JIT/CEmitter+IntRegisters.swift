@@ -32,7 +32,10 @@
 // - "store" mode (h or e is read by root C code or a root back-edge copy): e's instruction also
 //   stores the register to v<h>, so v<h> always equals the register in the root and C code reads
 //   it as before; nothing is spilled. Otherwise v<h> is stale in the root and is written from the
-//   register (`spill`) before every root guard's jump out of the root (exits, side branches).
+//   register (`spill`) before every root guard's jump out of the root (exits, side branches) -
+//   unless that would take more than maxIntSpills spills per root copy: tcc emits each guard's
+//   spills inline, and in long roots (fannkuch's unrolled reversal, ~120 guards) that code cost
+//   more than the one store per iteration store mode pays (measured ~3%); all are stored then.
 // - A header whose C variable another root value shares (coalesced for a side branch's loop
 //   end) is not pinned.
 // - Side branches read and write C variables only; their back-edges go to `loopr`, where the
@@ -59,6 +62,9 @@ extension CEmitter {
     }
 
     static let gprPool = [3, 12, 13, 14, 15]
+    /// At most this many spill statements per root copy (stale registers x root guards), else
+    /// every pinned value is in store mode.
+    static let maxIntSpills = 8
 
     static func gprName(_ r: Int) -> String { r == 3 ? "%%rbx" : "%%r\(r)" }
 
@@ -111,12 +117,21 @@ extension CEmitter {
         for (slot, r) in trace.loopEnd where plan.endReg[r] == nil || headerOf[slot] != plan.headerOfEnd[r] {
             rootCUse.insert(r)
         }
+        // stale mode saves a store per iteration but puts a spill on every root guard's jump
+        // out; with many guards that code (inline in tcc's output) costs more than the stores
+        let guards = (0..<rootEnd).filter { ins[$0].snap >= 0 }.count
+        var stale: [(h: IRRef, reg: Int)] = []
         for (e, h) in plan.headerOfEnd {
             if rootCUse.contains(h) || rootCUse.contains(e) {
                 plan.store.insert(e)
             } else {
-                plan.stale.append((h, plan.pinned[h]!))
+                stale.append((h, plan.pinned[h]!))
             }
+        }
+        if stale.count * guards <= CEmitter.maxIntSpills {
+            plan.stale = stale
+        } else {
+            for (e, h) in plan.headerOfEnd where stale.contains(where: { $0.h == h }) { plan.store.insert(e) }
         }
         plan.stale.sort { $0.h < $1.h }
         plan.used.sort()
