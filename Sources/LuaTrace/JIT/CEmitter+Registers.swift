@@ -4,9 +4,9 @@
 // (`acc = acc + x`, mandelbrot's `zr = zr2 - zi2 + cr; zr2 = zr * zr`) forms a chain of
 // store -> load -> op -> store through memory, about 7 cycles per link on the CPUs we measured
 // (store-to-load forwarding of xmm values is slow; integers are cheap there thanks to memory
-// renaming, so integers are not pinned: experiments showed no gain. But once floatsum's two
-// divisions are paired, its for-loop counter's store -> load -> add chain, about 8 cycles, is
-// what bounds that loop: a hand-made copy with the counters in registers ran 20% faster.)
+// renaming. But once floatsum's two divisions are paired, its for-loop counter's store -> load
+// -> add chain, about 8 cycles, is what bounds that loop: loop-carried integers are kept in
+// general-purpose registers by CEmitter+IntRegisters.swift.)
 // Here the chain moves into registers: each loop-carried float header ("pinned") lives in its
 // own xmm register, and every float + - * / and negation of the root iteration that depends on a
 // pinned value is computed by emitted SSE instructions from registers, constants and C variables
