@@ -4,9 +4,9 @@
 // (`acc = acc + x`, mandelbrot's `zr = zr2 - zi2 + cr; zr2 = zr * zr`) forms a chain of
 // store -> load -> op -> store through memory, about 7 cycles per link on the CPUs we measured
 // (store-to-load forwarding of xmm values is slow; integers are cheap there thanks to memory
-// renaming, so integers are not pinned: experiments showed no gain. But once floatsum's two
-// divisions are paired, its for-loop counter's store -> load -> add chain, about 8 cycles, is
-// what bounds that loop: a hand-made copy with the counters in registers ran 20% faster.)
+// renaming. But once floatsum's two divisions are paired, its for-loop counter's store -> load
+// -> add chain, about 8 cycles, is what bounds that loop: loop-carried integers are kept in
+// general-purpose registers by CEmitter+IntRegisters.swift.)
 // Here the chain moves into registers: each loop-carried float header ("pinned") lives in its
 // own xmm register, and every float + - * / and negation of the root iteration that depends on a
 // pinned value is computed by emitted SSE instructions from registers, constants and C variables
@@ -227,11 +227,15 @@ extension CEmitter {
 
     /// The end of the prologue: constants, then (at `loopr`, where side branches come back) the
     /// sign mask and the pinned registers.
+    /// The callee-saved registers pinned integers use are saved before `loopr` and loaded after it
+    /// (CEmitter+IntRegisters.swift).
     var registerPrologue: String {
-        guard regs.active else { return "" }
+        guard regs.active || intRegs.active else { return "" }
         var s = ""
         for k in regs.consts { s += "  double k\(k) = \(v(k));\n" }
+        s += intRegisterSaves
         if !trace.branches.isEmpty { s += "loopr:\n" }
+        s += intRegisterLoads
         if let m = regs.signMask {
             s += "  { int64_t mk = ((int64_t)(-9223372036854775807LL - 1));\n" + CEmitter.sse(0x10, m, "&mk") + "  }\n"
         }
@@ -241,7 +245,7 @@ extension CEmitter {
 
     /// Stores the pinned registers whose C variable is stale (before leaving the root).
     var spillRegisters: String {
-        regs.stale.map { CEmitter.sse(0x11, $0.reg, "&v\($0.h)") }.joined()
+        regs.stale.map { CEmitter.sse(0x11, $0.reg, "&v\($0.h)") }.joined() + intSpill
     }
 
     /// The code computing register value r (and storing it to its C variable if needed).

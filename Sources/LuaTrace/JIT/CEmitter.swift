@@ -15,6 +15,8 @@
 // Values of type nil/false/true have no C variable: they are constants by construction.
 // Loop-carried floats may live in SSE registers instead (CEmitter+Registers.swift): their C
 // variable is then either kept equal to the register or written from it before every exit.
+// Loop-carried integers updated by add/sub may likewise live in callee-saved general-purpose
+// registers (CEmitter+IntRegisters.swift), saved at entry and restored before every return.
 
 import CLuaRuntime
 #if canImport(Glibc)
@@ -33,6 +35,8 @@ struct CEmitter {
     /// Loop-carried floats and the float arithmetic on them kept in SSE registers (see
     /// CEmitter+Registers.swift).
     var regs = RegPlan()
+    /// Loop-carried integers kept in general-purpose registers (see CEmitter+IntRegisters.swift).
+    var intRegs = IntRegPlan()
     /// True while the root's instructions are emitted (a jump out of them spills registers).
     private var emittingRoot = false
     /// (table, node) and (table, index) pairs whose node key / array bound is already checked in
@@ -50,6 +54,7 @@ struct CEmitter {
         self.trace = trace
         computeCoalescing()
         computeRegisters()
+        intRegs = planIntRegisters()
         computeFusion()
     }
 
@@ -75,6 +80,7 @@ struct CEmitter {
         for p in paths { for (_, e) in p.loopEnd where e >= 0 && Int(e) < n { otherUses[Int(e)] += 1 } }
         for (_, h) in trace.headerSlots where h >= 0 && Int(h) < n { otherUses[Int(h)] += 1 }
         for r in regs.memOperands where Int(r) < n { otherUses[Int(r)] += 1 }
+        for r in intRegs.memOperands where Int(r) < n { otherUses[Int(r)] += 1 }
         var segment = [Int](repeating: -1, count: n)
         for idx in 0..<min(trace.rootEnd, n) { segment[idx] = 0 }
         for (bi, b) in trace.branches.enumerated() { for idx in b.start..<min(b.end, n) { segment[idx] = bi + 1 } }
@@ -97,7 +103,7 @@ struct CEmitter {
             var ok = true
             for o in [i.a, i.b, i.c] where o >= 0 && !ins[Int(o)].op.isConstant {
                 // a register value's C variable may be stale
-                if regs.stale.contains(where: { $0.h == o }) || (regs.reg[o] != nil && !regs.store.contains(o)) { ok = false; break }
+                if regs.stale.contains(where: { $0.h == o }) || intRegs.stale.contains(where: { $0.h == o }) || (regs.reg[o] != nil && !regs.store.contains(o)) { ok = false; break }
                 let ov = varOf[o] ?? o
                 for idx in (r + 1)..<at where assigned(idx) == ov && !fused.contains(IRRef(idx)) { ok = false; break }
                 if !ok { break }
@@ -351,6 +357,7 @@ struct CEmitter {
             for (slot, ref) in snap.slots {
                 exits += "  \(store("base[\(slot)]", ref))\n"
             }
+            exits += intRegisterRestores
             exits += "  return \(snapIdx + 1);\n"
         }
         return """
@@ -387,7 +394,7 @@ struct CEmitter {
                 direct += "  v\(h) = \(v(end));\n"
             }
         }
-        let back = jump ? (pi > 0 && regs.active ? "  goto loopr;\n" : "  goto loop;\n") : ""
+        let back = jump ? (pi > 0 && (regs.active || intRegs.active) ? "  goto loopr;\n" : "  goto loop;\n") : ""
         if temps.isEmpty { return direct + back }
         return "  {\n" + temps + direct + fromTemps + "  }\n" + back
     }
@@ -401,6 +408,10 @@ struct CEmitter {
         if fused.contains(r) { return }
         if regs.reg[r] != nil {
             body += registerCode(r)
+            return
+        }
+        if intRegs.endReg[r] != nil {
+            body += intRegisterCode(r)
             return
         }
         if i.op == .neg && !isInt {
