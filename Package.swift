@@ -4,8 +4,12 @@ import PackageDescription
 // Release builds drop overflow/bounds checks in the VM's own code (Lua semantics are
 // implemented with explicit wrapping ops) and skip dynamic exclusivity checks. Each function
 // gets its own section, so the luatrace link can drop unused ones and order the rest (below).
+// Functions start on 64-byte boundaries: the interpreter's shared dispatch block (executed for
+// every bytecode) then sits at a fixed place in a cache line instead of wherever the link
+// order puts it; builds where it straddled two lines ran float loops ~30% slower.
 let fast: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked", "-Xfrontend", "-function-sections"],
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked", "-Xfrontend", "-function-sections",
+                  "-Xllvm", "-align-all-functions=6"],
                  .when(configuration: .release)),
 ]
 

@@ -112,7 +112,7 @@ extension VM {
             }
             let i = pc.pointee
             pc += 1
-            let a = Int((i >> 7) & 0xFF)
+            var a: Int { Int((i >> 7) & 0xFF) }    // decoded in each case: keeps the shared dispatch block short
             switch Op.from(i) {
             case .move:
                 (base + a).copyValue(from: base + i.b)
