@@ -88,9 +88,7 @@ extension Recorder {
         let (h, hv) = handler
         guard hv.tt == UInt64(LT_TLCL) else { throw nyi("metamethod that is not a Lua function") }
         let cl = hv.lclosure
-        let p = cl.pointee.p!
-        guardIns(.peq, emit(.fproto, tPtr, h), kgc(UnsafeMutableRawPointer(p), UInt8(LT_TPROTO)), pc: pc)
-        if p.pointee.isvararg != 0 { throw nyi("vararg metamethod") }
+        let p = try guardLuaCallee(h, cl, pc: pc)
         let cur = frame
         let funcSlot = cur.base + Int(cur.proto.pointee.maxstacksize)
         try setSlot(funcSlot, h)

@@ -121,11 +121,7 @@ extension Recorder {
         }
         if fv.tt == UInt64(LT_TLCL) {
             let cl = fv.lclosure
-            let p = cl.pointee.p!
-            if type(fref) != UInt8(LT_TLCL) { throw nyi("callee type") }
-            // specialise on the prototype: any closure of it runs this code
-            guardIns(.peq, emit(.fproto, tPtr, fref), kgc(UnsafeMutableRawPointer(p), UInt8(LT_TPROTO)), pc: pc)
-            if p.pointee.isvararg != 0 { throw nyi("call of a vararg function") }
+            let p = try guardLuaCallee(fref, cl, pc: pc)
             let newBase = frame.base + a + 1
             let np = Int(p.pointee.numparams)
             if nargs < np { for j in nargs..<np { try setSlot(newBase + j, ir.kpri(tNil)) } }
@@ -150,6 +146,16 @@ extension Recorder {
             return pc + 1
         }
         throw nyi("call of a \(fv.typeName) value")
+    }
+
+    /// Guards that the callee in `fref` runs the prototype of `cl` (any closure of it runs the
+    /// same code, so the trace specialises on the prototype); fixed-parameter callees only.
+    func guardLuaCallee(_ fref: IRRef, _ cl: LClosurePtr, pc: PC) throws -> ProtoPtr {
+        let p = cl.pointee.p!
+        if type(fref) != UInt8(LT_TLCL) { throw nyi("callee type") }
+        guardIns(.peq, emit(.fproto, tPtr, fref), kgc(UnsafeMutableRawPointer(p), UInt8(LT_TPROTO)), pc: pc)
+        if p.pointee.isvararg != 0 { throw nyi("call of a vararg function") }
+        return p
     }
 
     func recordReturn(a: Int, count n: Int) throws -> PC {

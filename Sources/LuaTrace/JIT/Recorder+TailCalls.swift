@@ -36,10 +36,7 @@ extension Recorder {
         let cur = frame
         if fv.tt == UInt64(LT_TLCL) {
             let cl = fv.lclosure
-            let p = cl.pointee.p!
-            if type(fref) != UInt8(LT_TLCL) { throw nyi("callee type") }
-            guardIns(.peq, emit(.fproto, tPtr, fref), kgc(UnsafeMutableRawPointer(p), UInt8(LT_TPROTO)), pc: pc)
-            if p.pointee.isvararg != 0 { throw nyi("tail call of a vararg function") }
+            let p = try guardLuaCallee(fref, cl, pc: pc)
             let dst = cur.funcSlot
             try setSlot(dst, fref)
             for j in 0..<nargs { try setSlot(dst + 1 + j, args[j]) }
