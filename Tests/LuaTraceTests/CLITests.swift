@@ -196,6 +196,17 @@ struct CLITests {
         #expect(!r.stdout.contains("after shebang"))
     }
 
+    @Test("docs/opcodes.md is what --list-ops prints (regenerate it when an op is declared)")
+    func opcodeTableIsCurrent() throws {
+        let dir = try CLIHarness.makeWorkFolder()
+        let r = try CLIHarness.run(["--list-ops"], in: dir)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/opcodes.md"), encoding: .utf8)
+        #expect(r.stdout == doc, "docs/opcodes.md is stale: run `luatrace --list-ops > docs/opcodes.md`")
+    }
+
     static let luaCompatibleCases: [CLICase] = [
         CLICase(args: ["-e", "print(1)"]),
         CLICase(args: ["-e", "x = 10", "-e", "print(x * 2)"]),
