@@ -7,34 +7,21 @@ import LuaBytecode
 
 extension VM {
     /// A binary arithmetic instruction: integers (when `intOp` is given and gives a result),
-    /// two floats, other numbers converted to floats; strings, metamethods and errors out of
-    /// line. Each opcode's case gets its own inlined copy with its operation.
+    /// two floats, other numbers converted to floats (when `floatOp` is given: bitwise ops have
+    /// none, lua converts floats with an integer value for them out of line); strings,
+    /// metamethods and errors out of line. Each opcode's case gets its own inlined copy.
     @inline(__always)
     func arith(_ i: UInt32, _ x: Value, _ y: Value, _ op: ArithOp, _ infoB: VarInfo, flip: Bool,
                _ th: ThreadPtr, _ ciIdx: Int, _ ci: inout CallInfoPtr, _ base: inout StackPtr, _ pc: PC,
-               _ intOp: ((Int64, Int64) -> Int64?)?, _ floatOp: (Double, Double) -> Double) throws {
-        let a = Int((i >> 7) & 0xFF)
+               _ intOp: ((Int64, Int64) -> Int64?)?, _ floatOp: ((Double, Double) -> Double)?) throws {
+        let a = i.a
         if let f = intOp, x.isInt && y.isInt {
             if let r = f(x.i, y.i) { base[a] = Value(int: r); return }
-        } else if x.isFloat && y.isFloat {
-            base[a] = Value(float: floatOp(x.n, y.n)); return
-        } else if x.isNumber && y.isNumber {
-            base[a] = Value(float: floatOp(x.asDouble, y.asDouble)); return
+        } else if let g = floatOp, x.isFloat && y.isFloat {
+            base[a] = Value(float: g(x.n, y.n)); return
+        } else if let g = floatOp, x.isNumber && y.isNumber {
+            base[a] = Value(float: g(x.asDouble, y.asDouble)); return
         }
-        ci.pointee.savedpc = pc
-        let r = try arithSlow(op, x, y, flip: flip, infoA: .register(i.b), infoB: infoB)
-        (ci, base) = VM.frameBase(th, ciIdx)
-        base[a] = r
-    }
-
-    /// A bitwise instruction: two integers inline; floats with an integer value, strings,
-    /// metamethods and errors out of line (lua5.4 converts floats for bitwise ops, not strings).
-    @inline(__always)
-    func bitwise(_ i: UInt32, _ x: Value, _ y: Value, _ op: ArithOp, _ infoB: VarInfo, flip: Bool,
-                 _ th: ThreadPtr, _ ciIdx: Int, _ ci: inout CallInfoPtr, _ base: inout StackPtr, _ pc: PC,
-                 _ intOp: (Int64, Int64) -> Int64) throws {
-        let a = Int((i >> 7) & 0xFF)
-        if x.isInt && y.isInt { base[a] = Value(int: intOp(x.i, y.i)); return }
         ci.pointee.savedpc = pc
         let r = try arithSlow(op, x, y, flip: flip, infoA: .register(i.b), infoB: infoB)
         (ci, base) = VM.frameBase(th, ciIdx)

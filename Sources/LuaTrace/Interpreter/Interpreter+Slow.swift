@@ -14,7 +14,7 @@ import CLuaRuntime
 import LuaBytecode
 
 extension VM {
-    /// GETTABUP/GETTABLE/GETI/GETFIELD/SELF through metamethods, or their errors.
+    /// GETTABUP/GETTABLE/GETI/GETFIELD through metamethods, or their errors.
     @inline(never)
     func indexOp(_ i: UInt32, pc: PC, ciIdx: Int) throws {
         let th = L!
@@ -31,7 +31,7 @@ extension VM {
         default:  // GETFIELD
             v = try indexSlow(base[i.b], k[i.c], info: .register(i.b))
         }
-        VM.frameBase(th, ciIdx).1[Int((i >> 7) & 0xFF)] = v
+        VM.frameBase(th, ciIdx).1[i.a] = v
     }
 
     /// SETTABUP/SETTABLE/SETI/SETFIELD through metamethods, or their errors.
@@ -40,7 +40,7 @@ extension VM {
         let th = L!
         let (ci, cl, k, _, base) = VM.frameState(th, ciIdx)
         ci.pointee.savedpc = pc
-        let a = Int((i >> 7) & 0xFF)
+        let a = i.a
         let v = i.k ? k[i.c] : base[i.c]
         switch Op.from(i) {
         case .settabup:

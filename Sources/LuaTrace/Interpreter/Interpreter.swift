@@ -272,9 +272,9 @@ extension VM {
                                    { $1 == 0 ? nil : Arith.idiv($0, $1) }, { Arith.fidiv($0, $1) })
             case .powk: try arith(i, base[i.b], k[i.c], .pow, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc,
                                   nil, { Arith.pow($0, $1) })
-            case .bandk: try bitwise(i, base[i.b], k[i.c], .band, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc, { $0 & $1 })
-            case .bork: try bitwise(i, base[i.b], k[i.c], .bor, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc, { $0 | $1 })
-            case .bxork: try bitwise(i, base[i.b], k[i.c], .bxor, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc, { $0 ^ $1 })
+            case .bandk: try arith(i, base[i.b], k[i.c], .band, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc, { $0 & $1 }, nil)
+            case .bork: try arith(i, base[i.b], k[i.c], .bor, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc, { $0 | $1 }, nil)
+            case .bxork: try arith(i, base[i.b], k[i.c], .bxor, .constant(i.c), flip: i.k, th, ciIdx, &ci, &base, pc, { $0 ^ $1 }, nil)
             case .shri:
                 let x = base[i.b]
                 if x.isInt { base[a] = Value(int: Arith.shiftLeft(x.i, -Int64(i.sC))); continue }
@@ -303,13 +303,13 @@ extension VM {
                                   { $1 == 0 ? nil : Arith.idiv($0, $1) }, { Arith.fidiv($0, $1) })
             case .pow: try arith(i, base[i.b], base[i.c], .pow, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
                                  nil, { Arith.pow($0, $1) })
-            case .band: try bitwise(i, base[i.b], base[i.c], .band, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc, { $0 & $1 })
-            case .bor: try bitwise(i, base[i.b], base[i.c], .bor, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc, { $0 | $1 })
-            case .bxor: try bitwise(i, base[i.b], base[i.c], .bxor, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc, { $0 ^ $1 })
-            case .shl: try bitwise(i, base[i.b], base[i.c], .shl, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
-                                   { Arith.shiftLeft($0, $1) })
-            case .shr: try bitwise(i, base[i.b], base[i.c], .shr, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
-                                   { Arith.shiftLeft($0, 0 &- $1) })
+            case .band: try arith(i, base[i.b], base[i.c], .band, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc, { $0 & $1 }, nil)
+            case .bor: try arith(i, base[i.b], base[i.c], .bor, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc, { $0 | $1 }, nil)
+            case .bxor: try arith(i, base[i.b], base[i.c], .bxor, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc, { $0 ^ $1 }, nil)
+            case .shl: try arith(i, base[i.b], base[i.c], .shl, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
+                                 { Arith.shiftLeft($0, $1) }, nil)
+            case .shr: try arith(i, base[i.b], base[i.c], .shr, .register(i.c), flip: false, th, ciIdx, &ci, &base, pc,
+                                 { Arith.shiftLeft($0, 0 &- $1) }, nil)
 
             case .unm:
                 let x = base[i.b]
