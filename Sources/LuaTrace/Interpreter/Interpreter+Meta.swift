@@ -307,7 +307,8 @@ extension VM {
     @inline(__always) func concatPiece(_ v: Value) -> Bool { v.isString || v.isNumber }
 
     /// The concatenation of strings and numbers (numbers in lua's format), or nil when the
-    /// result would be too long (for traces: the interpreter then raises the error).
+    /// result would be too long. Used by CONCAT and by traces (lt_jit_concat). It allocates but
+    /// never collects, so the converted numbers need no other root.
     func concatValues(_ vals: UnsafeBufferPointer<LTValue>) -> StringPtr? {
         withUnsafeTemporaryAllocation(of: StringPtr.self, capacity: vals.count) { buf in
             var total = 0
@@ -339,23 +340,8 @@ extension VM {
                 // gather the longest run of strings/numbers ending at top-1
                 var m = 2
                 while m < n && concatPiece(th.pointee.stack[top - m - 1]) { m += 1 }
-                var total = 0
-                var pieces: [Value] = []
-                pieces.reserveCapacity(m)
-                for j in (top - m)..<top {
-                    var v = th.pointee.stack[j]
-                    if v.isNumber { v = Value(string: tostringNumber(v)); th.pointee.stack[j] = v }
-                    total += Int(v.str.pointee.len)
-                    pieces.append(v)
-                }
-                if total >= Int.max / 2 { throw LuaError.runtime(self, "string length overflow") }
-                let s = makeString(count: total) { dst in
-                    var off = 0
-                    for v in pieces {
-                        let l = Int(v.str.pointee.len)
-                        if l > 0 { (dst + off).update(from: LuaStr.data(v.str), count: l) }
-                        off += l
-                    }
+                guard let s = concatValues(UnsafeBufferPointer(start: th.pointee.stack + (top - m), count: m)) else {
+                    throw LuaError.runtime(self, "string length overflow")
                 }
                 th.pointee.stack[top - m] = Value(string: s)
                 n -= m - 1
