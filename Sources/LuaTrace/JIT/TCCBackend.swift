@@ -3,8 +3,8 @@
 //
 // Invariants:
 // - Each compile uses a fresh TCCState with -nostdlib; every external symbol the generated
-//   code may reference (libm functions, memmove/memcpy/memset, runtime helpers) is registered
-//   with tcc_add_symbol.
+//   code may reference (libm functions, memmove/memcpy/memset, the runtime helpers of
+//   TraceHelpers.swift) is registered with tcc_add_symbol.
 // - Code is relocated into a bump arena of large RWX mappings owned here (never freed while
 //   the VM lives), so the number of kernel mappings stays small however many traces exist.
 // - libtcc is used from one thread only (the VM's).
@@ -34,13 +34,8 @@ final class TCCBackend {
         double log(double); double log2(double); double log10(double); double pow(double, double);
         double fmod(double, double); double atan2(double, double); double asin(double);
         double acos(double); double atan(double);
-        void lt_jit_tset(LTJitCtx *ctx, LTTable *t, LTValue *k, LTValue *v);
-        void *lt_jit_tnew(LTJitCtx *ctx, int64_t narray, int64_t nhash);
-        void *lt_jit_concat(LTJitCtx *ctx, LTValue *vals, int64_t n);
-        int64_t lt_jit_next(LTJitCtx *ctx, LTTable *t, LTValue *key);
-        int64_t lt_jit_setmeta(LTJitCtx *ctx, LTTable *t, LTTable *mt);
 
-        """
+        """ + TraceHelper.all.map { $0.prototype + ";\n" }.joined()
     }
 
     deinit {
@@ -110,68 +105,10 @@ final class TCCBackend {
         typealias MS = @convention(c) (UnsafeMutableRawPointer, Int32, Int) -> UnsafeMutableRawPointer?
         let ms: MS = memset
         add("memset", unsafeBitCast(ms, to: UnsafeRawPointer.self))
-        add("lt_jit_tset", unsafeBitCast(jitTableSet, to: UnsafeRawPointer.self))
-        add("lt_jit_tnew", unsafeBitCast(jitTableNew, to: UnsafeRawPointer.self))
-        add("lt_jit_concat", unsafeBitCast(jitConcat, to: UnsafeRawPointer.self))
-        add("lt_jit_next", unsafeBitCast(jitNext, to: UnsafeRawPointer.self))
-        add("lt_jit_setmeta", unsafeBitCast(jitSetMetatable, to: UnsafeRawPointer.self))
+        for h in TraceHelper.all { add(h.name, h.function) }
     }
 }
 
 struct TraceCompileError: Error {
     let message: String
-}
-
-/// Runtime helper for traces: a raw table store that may resize the table.
-let jitTableSet: @convention(c) (UnsafeMutablePointer<LTJitCtx>?, UnsafeMutablePointer<LTTable>?,
-                                  UnsafeMutablePointer<LTValue>?, UnsafeMutablePointer<LTValue>?) -> Void = { ctx, t, k, v in
-    let vm = Unmanaged<VM>.fromOpaque(ctx!.pointee.vm).takeUnretainedValue()
-    vm.tableSet(t!, k!.pointee, v!.pointee)
-}
-
-/// Runtime helper for traces: a new table (NEWTABLE). It never collects: the trace's values
-/// live in C variables the collector cannot see. When a collection becomes due it raises
-/// `ctx->gcdue`, and the next GCSTEP guard leaves the trace at a NEWTABLE, which the
-/// interpreter then runs (and collects at).
-let jitTableNew: @convention(c) (UnsafeMutablePointer<LTJitCtx>?, Int64, Int64) -> UnsafeMutableRawPointer? = { ctx, na, nh in
-    let vm = Unmanaged<VM>.fromOpaque(ctx!.pointee.vm).takeUnretainedValue()
-    let t = vm.newTable(narray: Int(na), nhash: Int(nh))
-    if vm.gcDue { ctx!.pointee.gcdue = 1 }
-    return UnsafeMutableRawPointer(t)
-}
-
-/// Runtime helper for traces: the concatenation of n strings/numbers (CONCAT), as a new
-/// string. Like lt_jit_tnew it never collects and raises `ctx->gcdue`. NULL when the result
-/// would be too long (the trace exits and the interpreter raises the error).
-let jitConcat: @convention(c) (UnsafeMutablePointer<LTJitCtx>?, UnsafeMutablePointer<LTValue>?, Int64) -> UnsafeMutableRawPointer? = { ctx, vals, n in
-    let vm = Unmanaged<VM>.fromOpaque(ctx!.pointee.vm).takeUnretainedValue()
-    guard let s = vm.concatValues(UnsafeBufferPointer(start: vals, count: Int(n))) else { return nil }
-    if vm.gcDue { ctx!.pointee.gcdue = 1 }
-    return UnsafeMutableRawPointer(s)
-}
-
-/// Runtime helper for traces: `next(t, key)` (TNEXT). 1 with the entry in ctx->nk/nv, 0 at
-/// the end, -1 for a key that is not in the table (the trace exits; the interpreter raises).
-let jitNext: @convention(c) (UnsafeMutablePointer<LTJitCtx>?, UnsafeMutablePointer<LTTable>?,
-                             UnsafeMutablePointer<LTValue>?) -> Int64 = { ctx, t, k in
-    let vm = Unmanaged<VM>.fromOpaque(ctx!.pointee.vm).takeUnretainedValue()
-    let r: (Value, Value)?
-    do { r = try vm.tableNext(t!, k!.pointee) } catch { return -1 }
-    guard let (kk, vv) = r else { return 0 }
-    ctx!.pointee.nk = kk
-    ctx!.pointee.nv = vv
-    return 1
-}
-
-/// Runtime helper for traces: `setmetatable(t, mt)` for a table and a table or nil
-/// (TSETMETA). 0 when t's metatable is protected (`__metatable`): nothing is changed, the trace
-/// exits and the interpreter raises the error.
-let jitSetMetatable: @convention(c) (UnsafeMutablePointer<LTJitCtx>?, UnsafeMutablePointer<LTTable>?,
-                                     UnsafeMutablePointer<LTTable>?) -> Int64 = { ctx, t, mt in
-    let vm = Unmanaged<VM>.fromOpaque(ctx!.pointee.vm).takeUnretainedValue()
-    let t = t!
-    if let old = t.pointee.metatable, !vm.tableGetShortStr(old, vm.tmName(.metatable)).isNil { return 0 }
-    t.pointee.metatable = mt
-    vm.checkFinalizer(GCPtr(OpaquePointer(t)), mt)
-    return 1
 }

@@ -42,11 +42,9 @@ extension VM {
                 let t = try vm.checkTable(a, 1)
                 let mt = vm.arg(a, 2)
                 if !mt.isNil && !mt.isTable { throw vm.argTypeError(a, 2, "nil or table") }
-                if let old = t.pointee.metatable, !vm.tableGetShortStr(old, vm.tmName(.metatable)).isNil {
+                if !vm.setMetatable(t, mt.isNil ? nil : mt.table) {
                     throw LuaError.runtime(vm, "cannot change a protected metatable")
                 }
-                t.pointee.metatable = mt.isNil ? nil : mt.table
-                vm.checkFinalizer(GCPtr(OpaquePointer(t)), t.pointee.metatable)
                 try vm.push(vm.arg(a, 1)); return 1 }),
             ("getmetatable", NativeEntry { vm, a in
                 try vm.checkAny(a, 1)

@@ -23,6 +23,15 @@ import CLuaRuntime
 extension VM {
     static let finBit: UInt8 = 1
 
+    /// setmetatable on a table (the native and traces' lt_jit_setmeta): false, changing
+    /// nothing, when its metatable is protected by a `__metatable` field.
+    func setMetatable(_ t: TablePtr, _ mt: TablePtr?) -> Bool {
+        if let old = t.pointee.metatable, !tableGetShortStr(old, tmName(.metatable)).isNil { return false }
+        t.pointee.metatable = mt
+        checkFinalizer(GCPtr(OpaquePointer(t)), mt)
+        return true
+    }
+
     /// setmetatable: marks `o` for finalization if `mt` has a __gc field (lua's
     /// luaC_checkfinalizer).
     func checkFinalizer(_ o: GCPtr, _ mt: TablePtr?) {
