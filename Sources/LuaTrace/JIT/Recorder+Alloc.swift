@@ -30,12 +30,7 @@ extension Recorder {
 
     func recordSetList(_ pc: PC, a: Int, i: UInt32) throws -> PC {
         if i.k { throw nyi("SETLIST with an extra argument") }
-        var n = i.b
-        if n == 0 {
-            guard let top = pendingTop else { throw nyi("SETLIST of a variable number of values") }
-            n = top - (frame.base + a) - 1
-            if n < 0 { throw nyi("SETLIST of a variable number of values") }
-        }
+        let n = try valueCount(i.b == 0 ? nil : i.b, after: a, "SETLIST")
         let t = try reg(a)
         let tv = rt(a)
         guard type(t) == tTab, tv.isTable else { throw nyi("SETLIST on a \(typeName(t))") }

@@ -112,13 +112,7 @@ extension Recorder {
     func recordCall(_ pc: PC, a: Int, b: Int, c: Int) throws -> PC {
         let fref = try reg(a)
         let fv = rt(a)
-        // B == 0: the arguments run to the top left by the previous call (known while recording)
-        var nargs = b - 1
-        if b == 0 {
-            guard let top = pendingTop else { throw nyi("call with a variable number of arguments") }
-            nargs = top - (frame.base + a + 1)
-            if nargs < 0 { throw nyi("call with a variable number of arguments") }
-        }
+        let nargs = try valueCount(b == 0 ? nil : b - 1, after: a, "call")
         if fv.tt == UInt64(LT_TLCL) {
             let cl = fv.lclosure
             let p = try guardLuaCallee(fref, cl, pc: pc)
@@ -146,6 +140,16 @@ extension Recorder {
             return pc + 1
         }
         throw nyi("call of a \(fv.typeName) value")
+    }
+
+    /// The number of values in R[A+1]... of a CALL/TAILCALL/SETLIST: `n`, or when nil (the
+    /// instruction's count field is 0) up to the top the previous call left, known while recording.
+    func valueCount(_ n: Int?, after a: Int, _ what: String) throws -> Int {
+        if let n = n { return n }
+        guard let top = pendingTop, top - (frame.base + a + 1) >= 0 else {
+            throw nyi("\(what) with a variable number of values")
+        }
+        return top - (frame.base + a + 1)
     }
 
     /// Guards that the callee in `fref` runs the prototype of `cl` (any closure of it runs the

@@ -23,12 +23,7 @@ extension Recorder {
         guard frames.count > 1 else { throw RecordAbort(reason: "tail call from the loop's function") }
         if k { throw nyi("tail call closing upvalues") }
         if c != 0 { throw nyi("tail call from a vararg function") }
-        var nargs = b - 1
-        if b == 0 {
-            guard let top = pendingTop else { throw nyi("tail call with a variable number of arguments") }
-            nargs = top - (frame.base + a + 1)
-            if nargs < 0 { throw nyi("tail call with a variable number of arguments") }
-        }
+        let nargs = try valueCount(b == 0 ? nil : b - 1, after: a, "tail call")
         let fref = try reg(a)
         let fv = rt(a)
         var args: [IRRef] = []
