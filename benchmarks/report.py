@@ -244,22 +244,14 @@ def render_markdown(results, svg_name):
         L.append("")
         L.append("*JIT speedup* = median time of `luatrace -joff` ÷ median time of `luatrace` with the JIT on "
                  "(above 1× the trace compiler pays off).")
-    L.append("")
-    L.append("## Spread (min – max over the runs, and interquartile range)")
-    L.append("")
-    rows = []
-    for b in results["benchmarks"]:
-        per = summ["per_benchmark"][b["name"]]
-        rows.append([b["name"]] + [cell(per.get(e), "spread") for e in engines])
-    L.append(md_table(["benchmark"] + [ENGINE_LABEL[e] for e in engines], rows))
-    L.append("")
-    L.append("## Peak memory (max RSS)")
-    L.append("")
-    rows = []
-    for b in results["benchmarks"]:
-        per = summ["per_benchmark"][b["name"]]
-        rows.append([b["name"]] + [cell(per.get(e), "mem") for e in engines])
-    L.append(md_table(["benchmark"] + [ENGINE_LABEL[e] for e in engines], rows))
+    for title, kind in (("Spread (min – max over the runs, and interquartile range)", "spread"),
+                        ("Peak memory (max RSS)", "mem")):
+        L.append("")
+        L.append("## " + title)
+        L.append("")
+        rows = [[b["name"]] + [cell(summ["per_benchmark"][b["name"]].get(e), kind) for e in engines]
+                for b in results["benchmarks"]]
+        L.append(md_table(["benchmark"] + [ENGINE_LABEL[e] for e in engines], rows))
     L.append("")
     fails = []
     for b in results["benchmarks"]:
