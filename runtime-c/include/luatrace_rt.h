@@ -309,20 +309,8 @@ static inline LTValue *lt_tab_getint(LTTable *t, int64_t key) {
     return lt_tab_hash_getint(t, key);
 }
 
-/* Index of the node holding short string `key` (live or dead), or -1: traces guard on it. */
-static inline int64_t lt_tab_nodeindex_shortstr(LTTable *t, LTString *key) {
-    uint32_t cap = t->nodecap;
-    if (cap == 0) return -1;
-    LTNode *nodes = t->node;
-    int64_t i = lt_str_hash(key) & (cap - 1);
-    for (;;) {
-        if (nodes[i].keyu.p == (void *)key && nodes[i].keytt == LT_TSTRING) return i;
-        if (nodes[i].next == 0) return -1;
-        i += nodes[i].next;
-    }
-}
-
-/* Lookup of an interned short string key; NULL if absent. */
+/* Lookup of an interned short string key: the node's value (nil for a dead entry), NULL if
+   absent. */
 static inline LTValue *lt_tab_getshortstr(LTTable *t, LTString *key) {
     uint32_t cap = t->nodecap;
     if (cap == 0) return 0;
@@ -332,6 +320,13 @@ static inline LTValue *lt_tab_getshortstr(LTTable *t, LTString *key) {
         if (n->next == 0) return 0;
         n += n->next;
     }
+}
+
+/* Index of the node holding short string `key` (live or dead), or -1: traces guard on it.
+   (val is a node's first field, so the value's address is its node's.) */
+static inline int64_t lt_tab_nodeindex_shortstr(LTTable *t, LTString *key) {
+    LTValue *v = lt_tab_getshortstr(t, key);
+    return v ? (int64_t)((LTNode *)v - t->node) : -1;
 }
 
 static inline int lt_isnil_at(LTValue *v) { return v == 0 || v->tt == LT_TNIL; }

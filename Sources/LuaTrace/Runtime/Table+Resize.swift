@@ -34,7 +34,6 @@ extension VM {
 
     private func rehash(_ t: TablePtr, extraKey: Value, nums: UnsafeMutablePointer<Int>) {
         nums.initialize(repeating: 0, count: maxABits + 1)
-        t.pointee.alimit = t.pointee.asize
         // the array part, slice by slice
         let asize = Int(t.pointee.asize)
         let arr = t.pointee.array

@@ -167,9 +167,10 @@ extension VM {
 
     @inline(__always) func tableSetStr(_ t: TablePtr, _ key: StringPtr, _ v: Value) {
         t.pointee.hdr.flags = 0
-        // fast path: the key already has a node (live or dead): store in place
-        if key.pointee.isshort != 0, let slot = lt_tab_getshortstr(t, key) {
-            slot.pointee = v
+        if key.pointee.isshort != 0 {
+            // in place when the key has a node (live or dead), else a new key (not looked up
+            // again through findNode)
+            if let slot = lt_tab_getshortstr(t, key) { slot.pointee = v } else { tableNewKey(t, Value(string: key), v) }
             return
         }
         tableSetHash(t, Value(string: key), v)
