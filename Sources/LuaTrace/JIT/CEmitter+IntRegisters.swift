@@ -57,8 +57,9 @@ extension CEmitter {
         var store = Set<IRRef>()            // loop-end values also stored into v<h>
         var stale: [(h: IRRef, reg: Int)] = []  // pinned headers whose C variable is stale in the root
         var memOperands = Set<IRRef>()      // operands passed by value (kept in a C variable)
-        var used: [Int] = []                // registers to save and restore
         var active: Bool { !pinned.isEmpty }
+        /// The registers to save and restore.
+        var used: [Int] { pinned.values.sorted() }
     }
 
     static let gprPool = [3, 12, 13, 14, 15]
@@ -67,6 +68,16 @@ extension CEmitter {
     static let maxIntSpills = 8
 
     static func gprName(_ r: Int) -> String { r == 3 ? "%%rbx" : "%%r\(r)" }
+
+    /// `movq` of register r into C lvalue `dst`.
+    static func gprStore(_ r: Int, _ dst: String) -> String {
+        "  __asm__ volatile(\"movq \(gprName(r)), %0\" : \"=m\"(\(dst)));\n"
+    }
+
+    /// `movq` of C lvalue `src` into register r.
+    static func gprLoad(_ r: Int, _ src: String) -> String {
+        "  __asm__ volatile(\"movq %0, \(gprName(r))\" :: \"m\"(\(src)));\n"
+    }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
     func planIntRegisters() -> IntRegPlan {
@@ -77,26 +88,18 @@ extension CEmitter {
         let rootEnd = min(trace.rootEnd, n)
         let it = UInt8(LT_TINT)
         let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
-        var pairs: [(slot: Int, h: IRRef, e: IRRef)] = []
-        for (slot, e) in trace.loopEnd where coalesced.contains(PathSlot(path: 0, slot: slot)) {
-            guard let h = headerOf[slot], h != e, e >= 0, Int(e) < rootEnd, ins[Int(h)].op == .sload,
-                  ins[Int(h)].type == it, ins[Int(e)].type == it else { continue }
+        let pairs = loopCarried(it, rootEnd: rootEnd).filter { slot, h, e in
             let i = ins[Int(e)]
-            guard (i.op == .add && (i.a == h || i.b == h)) || (i.op == .sub && i.a == h) else { continue }
+            guard (i.op == .add && (i.a == h || i.b == h)) || (i.op == .sub && i.a == h) else { return false }
             let x = i.a == h ? i.b : i.a
-            guard x >= 0, Int(x) < n, ins[Int(x)].type == it else { continue }
-            // another root value written to v<h>
-            if (0..<rootEnd).contains(where: { IRRef($0) != e && varOf[IRRef($0)] == h }) { continue }
-            pairs.append((slot, h, e))
-        }
-        pairs.sort { $0.e < $1.e }
+            return x >= 0 && Int(x) < n && ins[Int(x)].type == it && !sharesVariable(h, except: e, rootEnd: rootEnd)
+        }.sorted { $0.e < $1.e }
         var pool = CEmitter.gprPool
         for p in pairs where !pool.isEmpty {
             let r = pool.removeFirst()
             plan.pinned[p.h] = r
             plan.endReg[p.e] = r
             plan.headerOfEnd[p.e] = p.h
-            plan.used.append(r)
         }
         guard plan.active else { return plan }
         // operands of the register code not in a register
@@ -129,35 +132,31 @@ extension CEmitter {
             }
         }
         if stale.count * guards <= CEmitter.maxIntSpills {
-            plan.stale = stale
+            plan.stale = stale.sorted { $0.h < $1.h }
         } else {
-            for (e, h) in plan.headerOfEnd where stale.contains(where: { $0.h == h }) { plan.store.insert(e) }
+            plan.store = Set(plan.headerOfEnd.keys)     // every pinned value
         }
-        plan.stale.sort { $0.h < $1.h }
-        plan.used.sort()
         return plan
     }
 
     /// Saves the callee-saved registers the trace uses (once, at entry).
     var intRegisterSaves: String {
-        intRegs.used.map { "  int64_t s\($0);\n  __asm__ volatile(\"movq \(CEmitter.gprName($0)), %0\" : \"=m\"(s\($0)));\n" }.joined()
+        intRegs.used.map { "  int64_t s\($0);\n" + CEmitter.gprStore($0, "s\($0)") }.joined()
     }
 
     /// Loads the pinned registers from their C variables (at `loopr`).
     var intRegisterLoads: String {
-        intRegs.pinned.sorted(by: { $0.key < $1.key }).map {
-            "  __asm__ volatile(\"movq %0, \(CEmitter.gprName($0.value))\" :: \"m\"(v\($0.key)));\n"
-        }.joined()
+        intRegs.pinned.sorted(by: { $0.key < $1.key }).map { CEmitter.gprLoad($0.value, "v\($0.key)") }.joined()
     }
 
     /// Restores the saved callee-saved registers (before every return after the prologue).
     var intRegisterRestores: String {
-        intRegs.used.map { "  __asm__ volatile(\"movq %0, \(CEmitter.gprName($0))\" :: \"m\"(s\($0)));\n" }.joined()
+        intRegs.used.map { CEmitter.gprLoad($0, "s\($0)") }.joined()
     }
 
     /// Stores the pinned registers whose C variable is stale (before leaving the root).
     var intSpill: String {
-        intRegs.stale.map { "  __asm__ volatile(\"movq \(CEmitter.gprName($0.reg)), %0\" : \"=m\"(v\($0.h)));\n" }.joined()
+        intRegs.stale.map { CEmitter.gprStore($0.reg, "v\($0.h)") }.joined()
     }
 
     /// The code computing pinned loop-end value e in its register (and storing it to v<h>).

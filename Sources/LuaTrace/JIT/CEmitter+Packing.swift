@@ -57,8 +57,7 @@ extension CEmitter {
             for idx in (p1 + 1)..<(at + 1) {
                 let i = ins[idx]
                 guard [i.a, i.b, i.c].contains(where: { moved.contains($0) }) else { continue }
-                guard i.type == fl, CEmitter.regOps.contains(i.op), i.snap < 0, isFloat(i.a),
-                      i.op == .neg || isFloat(i.b) else { return nil }
+                guard CEmitter.isFloatArith(i), i.snap < 0, CEmitter.floatOperands(i).allSatisfy(isFloat) else { return nil }
                 moved.insert(IRRef(idx))
                 list.append(idx)
             }
@@ -76,8 +75,7 @@ extension CEmitter {
                 return range.contains { !moved.contains(IRRef($0)) && varOf[IRRef($0)] == ov }
             }
             for m in [p1] + list {
-                let i = ins[m]
-                for o in (i.op == .neg ? [i.a] : [i.a, i.b]) where overwritten(o, (p1 + 1)..<(at + 1)) { return nil }
+                for o in CEmitter.floatOperands(ins[m]) where overwritten(o, (p1 + 1)..<(at + 1)) { return nil }
             }
             // d2 moves up from p2 to right after `at`
             if overwritten(d2.a, (at + 1)..<(p2 + 1)) || overwritten(d2.b, (at + 1)..<(p2 + 1)) { return nil }
@@ -116,39 +114,18 @@ extension CEmitter {
     /// operand's (they are allocated while the operands are live).
     func packedDivisionCode(_ d1: IRRef, _ d2: IRRef) -> String {
         let x = regs.reg[d1]!, y = regs.reg[d2]!
-        var stmts: [String] = []
-        var code: [String] = []
-        var addrs: [String] = []
-        let names = ["a", "c", "d"]
-        func flush() {
-            guard !code.isEmpty else { return }
-            let inputs = addrs.enumerated().map { "\"\(names[$0.offset])\"(\($0.element))" }.joined(separator: ", ")
-            stmts.append("  __asm__ volatile(\"\(code.joined(separator: "; "))\"\(inputs.isEmpty ? "" : " :: " + inputs));\n")
-            code = []
-            addrs = []
-        }
-        func mem(_ prefix: UInt8, _ op: UInt8, _ reg: Int, _ addr: String) {
-            if addrs.count == names.count { flush() }
-            addrs.append(addr)
-            code.append(CEmitter.sseBytes(prefix, op, reg, rm: addrs.count - 1))
-        }
-        func rr(_ prefix: UInt8, _ op: UInt8, _ reg: Int, _ rm: Int) {
-            code.append(CEmitter.sseBytes(prefix, op, reg, rm: rm, regToReg: true))
-        }
-        func regOf(_ o: IRRef) -> Int? { regs.pinned[o] ?? regs.reg[o] }
-        func addr(_ o: IRRef) -> String { ir[o].op.isConstant ? "&k\(o)" : "&\(v(o))" }
+        var asm = SSEAsm()
         /// dst = [lo, hi] (low lane lo, high lane hi)
         func lanes(_ dst: Int, _ lo: IRRef, _ hi: IRRef) {
-            if let r = regOf(lo) { rr(0x66, 0x28, dst, r) } else { mem(0xf2, 0x10, dst, addr(lo)) }    // movapd / movsd
-            if let r = regOf(hi) { rr(0x66, 0x14, dst, r) } else { mem(0x66, 0x16, dst, addr(hi)) }    // unpcklpd / movhpd
+            if let r = xmmReg(lo) { asm.rr(0x66, 0x28, dst, r) } else { asm.mem(0xf2, 0x10, dst, xmmAddr(lo)) }   // movapd / movsd
+            if let r = xmmReg(hi) { asm.rr(0x66, 0x14, dst, r) } else { asm.mem(0x66, 0x16, dst, xmmAddr(hi)) }   // unpcklpd / movhpd
         }
         lanes(x, ir[d1].a, ir[d2].a)
         lanes(y, ir[d1].b, ir[d2].b)
-        rr(0x66, 0x5e, x, y)            // divpd: x = [d1, d2]
-        rr(0x00, 0x12, y, x)            // movhlps: y low = d2
-        if regs.store.contains(d1) { mem(0xf2, 0x11, x, "&\(v(d1))") }
-        if regs.store.contains(d2) { mem(0xf2, 0x11, y, "&\(v(d2))") }
-        flush()
-        return stmts.joined()
+        asm.rr(0x66, 0x5e, x, y)        // divpd: x = [d1, d2]
+        asm.rr(0x00, 0x12, y, x)        // movhlps: y low = d2
+        if regs.store.contains(d1) { asm.mem(0xf2, 0x11, x, "&\(v(d1))") }
+        if regs.store.contains(d2) { asm.mem(0xf2, 0x11, y, "&\(v(d2))") }
+        return asm.finish()
     }
 }

@@ -68,8 +68,35 @@ extension CEmitter {
         var active: Bool { !reg.isEmpty }
     }
 
-    static let callingOps: Set<IROp> = [.fmath, .fmath2, .pow, .tset, .tnew, .tcat, .tnext, .tsetmeta, .mod, .idiv]
+    /// Ops whose C code calls a function that may clobber xmm6-15 (float `mod`/`idiv` too).
+    static let xmmClobberingOps: Set<IROp> = [.fmath, .fmath2, .pow, .tset, .tnew, .tcat, .tnext, .tsetmeta]
     static let regOps: Set<IROp> = [.add, .sub, .mul, .div, .neg]
+
+    /// Float + - * / or negation: what register code computes.
+    static func isFloatArith(_ i: IRIns) -> Bool { i.type == UInt8(LT_TFLOAT) && regOps.contains(i.op) }
+
+    /// The operands register code reads for float arithmetic i.
+    static func floatOperands(_ i: IRIns) -> [IRRef] {
+        if i.op == .neg { return [i.a] }
+        return i.a == i.b ? [i.a] : [i.a, i.b]
+    }
+
+    /// The root's loop-carried values of type t: header h (an SLOAD) coalesced with its loop-end
+    /// value e (a root instruction of type t), in loop-end order.
+    func loopCarried(_ t: UInt8, rootEnd: Int) -> [(slot: Int, h: IRRef, e: IRRef)] {
+        let ins = trace.ir.ins
+        let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
+        return trace.loopEnd.compactMap { slot, e in
+            guard coalesced.contains(PathSlot(path: 0, slot: slot)), let h = headerOf[slot], h != e, e >= 0, Int(e) < rootEnd,
+                  ins[Int(h)].op == .sload, ins[Int(h)].type == t, ins[Int(e)].type == t else { return nil }
+            return (slot, h, e)
+        }
+    }
+
+    /// True when a root value other than e is written to v<h> (coalesced for a side branch's loop end).
+    func sharesVariable(_ h: IRRef, except e: IRRef, rootEnd: Int) -> Bool {
+        (0..<rootEnd).contains { IRRef($0) != e && varOf[IRRef($0)] == h }
+    }
 
     mutating func computeRegisters() {
         // with paired divisions if any can be paired, else (or when registers run out) without
@@ -83,22 +110,10 @@ extension CEmitter {
         let n = ins.count
         let rootEnd = min(trace.rootEnd, n)
         let fl = UInt8(LT_TFLOAT)
-        for idx in 0..<rootEnd {
-            let i = ins[idx]
-            if CEmitter.callingOps.contains(i.op) && (i.type == fl || i.op == .tset || i.op == .tnew || i.op == .tcat || i.op == .tnext || i.op == .tsetmeta || i.op == .fmath || i.op == .fmath2 || i.op == .pow) {
-                return nil
-            }
+        if ins[0..<rootEnd].contains(where: { CEmitter.xmmClobberingOps.contains($0.op) || (($0.op == .mod || $0.op == .idiv) && $0.type == fl) }) {
+            return nil
         }
-        func eligible(_ r: IRRef) -> Bool {
-            guard r >= 0, Int(r) < rootEnd else { return false }
-            return ins[Int(r)].type == fl && CEmitter.regOps.contains(ins[Int(r)].op)
-        }
-        let headerOf = Dictionary(trace.headerSlots.map { ($0.slot, $0.ref) }, uniquingKeysWith: { a, _ in a })
-        var pairs: [(slot: Int, h: IRRef, e: IRRef)] = []
-        for (slot, e) in trace.loopEnd where coalesced.contains(PathSlot(path: 0, slot: slot)) {
-            guard let h = headerOf[slot], h != e, ins[Int(h)].op == .sload, ins[Int(h)].type == fl, eligible(e) else { continue }
-            pairs.append((slot, h, e))
-        }
+        let pairs = loopCarried(fl, rootEnd: rootEnd).filter { CEmitter.isFloatArith(ins[Int($0.e)]) }
         var plan = RegPlan()
         if pack, let p = packedDivisions(rootEnd: rootEnd) {
             plan.order = p.order
@@ -111,28 +126,29 @@ extension CEmitter {
         let candH = Set(pairs.map { $0.h })
         var inT = [Bool](repeating: false, count: n)
         for (d2, d1) in plan.packed { inT[Int(d1)] = true; inT[Int(d2)] = true }
-        for idx in 0..<rootEnd where eligible(IRRef(idx)) {
+        for idx in 0..<rootEnd where CEmitter.isFloatArith(ins[idx]) {
             let i = ins[idx]
             for o in [i.a, i.b] where o >= 0 && (candH.contains(o) || inT[Int(o)]) { inT[idx] = true }
         }
         for p in pairs { inT[Int(p.e)] = true }
-        func operands(_ idx: Int) -> [IRRef] {
-            let i = ins[idx]
-            if i.op == .neg { return [i.a] }
-            return i.a == i.b ? [i.a] : [i.a, i.b]
-        }
+        func operands(_ idx: Int) -> [IRRef] { CEmitter.floatOperands(ins[idx]) }
+        var consts = Set<IRRef>()
         for idx in 0..<rootEnd where inT[idx] {
             for o in operands(idx) {
                 guard o >= 0, ins[Int(o)].type == fl else { return nil }
-                if ins[Int(o)].op.isConstant { if !plan.consts.contains(o) { plan.consts.append(o) } }
+                if ins[Int(o)].op.isConstant { consts.insert(o) }
             }
         }
+        plan.consts = consts.sorted()
         // registers: sign mask and scratch first, then the headers, the rest for temporaries
         var pool = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
         if (0..<rootEnd).contains(where: { inT[$0] && ins[$0].op == .neg }) { plan.signMask = pool.removeLast() }
-        if pairs.contains(where: { ins[Int($0.e)].op != .neg && ins[Int($0.e)].b == $0.h && ins[Int($0.e)].a != $0.h }) {
-            plan.scratch = pool.removeLast()
+        /// `x op h`: computed in the scratch register (h's register holds the second operand)
+        func needsScratch(_ p: (slot: Int, h: IRRef, e: IRRef)) -> Bool {
+            let i = ins[Int(p.e)]
+            return i.op != .neg && i.b == p.h && i.a != p.h
         }
+        if pairs.contains(where: needsScratch) { plan.scratch = pool.removeLast() }
         var pinnedE: [IRRef: Int] = [:]
         var pinnedSlotOfE: [IRRef: Int] = [:]
         for p in pairs where pool.count > 2 {
@@ -142,8 +158,7 @@ extension CEmitter {
             pinnedSlotOfE[p.e] = p.slot
         }
         // a pair left without a register: its loop-end value is an ordinary temporary (stored)
-        if plan.scratch != nil && !pairs.contains(where: { pinnedE[$0.e] != nil && ins[Int($0.e)].op != .neg
-                                                            && ins[Int($0.e)].b == $0.h && ins[Int($0.e)].a != $0.h }) {
+        if plan.scratch != nil && !pairs.contains(where: { pinnedE[$0.e] != nil && needsScratch($0) }) {
             pool.append(plan.scratch!)
             plan.scratch = nil
         }
@@ -195,8 +210,11 @@ extension CEmitter {
             guard let reg = plan.pinned[p.h] else { continue }
             // another root value sharing v<h> (coalesced for a side branch's loop end) is
             // written there in the root: a spill of the register would overwrite it
-            let shared = (0..<rootEnd).contains { IRRef($0) != p.e && varOf[IRRef($0)] == p.h }
-            if rootCUse[Int(p.h)] || rootCUse[Int(p.e)] || shared { plan.store.insert(p.e) } else { plan.stale.append((p.h, reg)) }
+            if rootCUse[Int(p.h)] || rootCUse[Int(p.e)] || sharesVariable(p.h, except: p.e, rootEnd: rootEnd) {
+                plan.store.insert(p.e)
+            } else {
+                plan.stale.append((p.h, reg))
+            }
         }
         for (r, _) in plan.reg {
             for o in operands(Int(r)) where plan.reg[o] == nil && plan.pinned[o] == nil && !ins[Int(o)].op.isConstant {
@@ -204,7 +222,6 @@ extension CEmitter {
             }
         }
         plan.stale.sort { $0.h < $1.h }
-        plan.consts.sort()
         return plan
     }
 
@@ -220,10 +237,53 @@ extension CEmitter {
         return ".byte " + bytes.map { "0x" + String($0, radix: 16) }.joined(separator: ",")
     }
 
+    /// SSE instructions as `__asm__` statements, memory operands addressed through rax, rcx and
+    /// rdx (a statement holds up to three; a fourth address starts the next statement).
+    struct SSEAsm {
+        private static let names = ["a", "c", "d"]
+        private var code: [String] = []
+        private var addrs: [String] = []
+        private var statements = ""
+
+        /// `prefix 0f op` between xmm`reg` and the double at `addr`.
+        mutating func mem(_ prefix: UInt8, _ op: UInt8, _ reg: Int, _ addr: String) {
+            if addrs.count == SSEAsm.names.count { flush() }
+            addrs.append(addr)
+            code.append(CEmitter.sseBytes(prefix, op, reg, rm: addrs.count - 1))
+        }
+
+        /// `prefix 0f op` between xmm`reg` and xmm`rm`.
+        mutating func rr(_ prefix: UInt8, _ op: UInt8, _ reg: Int, _ rm: Int) {
+            code.append(CEmitter.sseBytes(prefix, op, reg, rm: rm, regToReg: true))
+        }
+
+        private mutating func flush() {
+            guard !code.isEmpty else { return }
+            let inputs = addrs.enumerated().map { "\"\(SSEAsm.names[$0.offset])\"(\($0.element))" }.joined(separator: ", ")
+            statements += "  __asm__ volatile(\"\(code.joined(separator: "; "))\"\(inputs.isEmpty ? "" : " :: " + inputs));\n"
+            code = []
+            addrs = []
+        }
+
+        /// The statements.
+        mutating func finish() -> String {
+            flush()
+            return statements
+        }
+    }
+
     /// Machine code for op (0x10 load, 0x11 store) between xmm`reg` and the double at `addr`.
     static func sse(_ op: UInt8, _ reg: Int, _ addr: String) -> String {
-        "  __asm__ volatile(\"\(sseBytes(0xf2, op, reg, rm: 0))\" :: \"a\"(\(addr)));\n"
+        var asm = SSEAsm()
+        asm.mem(0xf2, op, reg, addr)
+        return asm.finish()
     }
+
+    /// The xmm register holding float value o, if any.
+    func xmmReg(_ o: IRRef) -> Int? { regs.pinned[o] ?? regs.reg[o] }
+
+    /// The address register code reads float value o from when it is in no register.
+    func xmmAddr(_ o: IRRef) -> String { ir[o].op.isConstant ? "&k\(o)" : "&\(v(o))" }
 
     /// The end of the prologue: constants, then (at `loopr`, where side branches come back) the
     /// sign mask and the pinned registers.
@@ -250,55 +310,39 @@ extension CEmitter {
 
     /// The code computing register value r (and storing it to its C variable if needed).
     func registerCode(_ r: IRRef) -> String {
-        enum Loc { case reg(Int), mem(String) }
         if let first = regs.packed[r] { return packedDivisionCode(first, r) }
         let i = ir[r]
         let d = regs.reg[r]!
-        func loc(_ o: IRRef) -> Loc {
-            if let x = regs.pinned[o] ?? regs.reg[o] { return .reg(x) }
-            if ir[o].op.isConstant { return .mem("&k\(o)") }
-            return .mem("&\(v(o))")
-        }
-        var addrs: [String] = []
-        var code: [String] = []
-        func emit(_ prefix: UInt8, _ op: UInt8, _ reg: Int, _ l: Loc) {
-            switch l {
-            case .reg(let x): code.append(CEmitter.sseBytes(prefix, op, reg, rm: x, regToReg: true))
-            case .mem(let a):
-                addrs.append(a)
-                code.append(CEmitter.sseBytes(prefix, op, reg, rm: addrs.count - 1))
-            }
-        }
-        func load(_ x: Int, _ l: Loc) {
-            if case .reg(let y) = l {
-                if y != x { code.append(CEmitter.sseBytes(0x66, 0x28, x, rm: y, regToReg: true)) }   // movapd
+        var asm = SSEAsm()
+        /// xmm`x` = o
+        func load(_ x: Int, _ o: IRRef) {
+            if let y = xmmReg(o) {
+                if y != x { asm.rr(0x66, 0x28, x, y) }      // movapd
             } else {
-                emit(0xf2, 0x10, x, l)                                                             // movsd load
+                asm.mem(0xf2, 0x10, x, xmmAddr(o))          // movsd load
             }
+        }
+        /// xmm`x` = xmm`x` op o
+        func arith(_ op: UInt8, _ x: Int, _ o: IRRef) {
+            if let y = xmmReg(o) { asm.rr(0xf2, op, x, y) } else { asm.mem(0xf2, op, x, xmmAddr(o)) }
         }
         if i.op == .neg {
-            load(d, loc(i.a))
-            code.append(CEmitter.sseBytes(0x66, 0x57, d, rm: regs.signMask!, regToReg: true))    // xorpd: flips NaN signs too
+            load(d, i.a)
+            asm.rr(0x66, 0x57, d, regs.signMask!)        // xorpd: flips NaN signs too
         } else {
             let op: UInt8 = i.op == .add ? 0x58 : (i.op == .sub ? 0x5c : (i.op == .mul ? 0x59 : 0x5e))
-            let la = loc(i.a), lb = loc(i.b)
-            var aInD = false, bInD = false
-            if case .reg(let y) = la, y == d { aInD = true }
-            if case .reg(let y) = lb, y == d { bInD = true }
-            if bInD && !aInD {
-                // d holds the second operand: compute in the scratch register, then move
+            if xmmReg(i.b) == d && xmmReg(i.a) != d {
+                // d holds the second operand: compute in the scratch register (never d), then move
                 let s = regs.scratch!
-                load(s, la)
-                emit(0xf2, op, s, lb)
-                load(d, .reg(s))
+                load(s, i.a)
+                arith(op, s, i.b)
+                asm.rr(0x66, 0x28, d, s)                  // movapd
             } else {
-                load(d, la)
-                emit(0xf2, op, d, lb)
+                load(d, i.a)
+                arith(op, d, i.b)
             }
         }
-        if regs.store.contains(r) { emit(0xf2, 0x11, d, .mem("&\(v(r))")) }
-        let names = ["a", "c", "d"]
-        let inputs = addrs.enumerated().map { "\"\(names[$0.offset])\"(\($0.element))" }.joined(separator: ", ")
-        return "  __asm__ volatile(\"\(code.joined(separator: "; "))\"\(inputs.isEmpty ? "" : " :: " + inputs));\n"
+        if regs.store.contains(r) { asm.mem(0xf2, 0x11, d, "&\(v(r))") }
+        return asm.finish()
     }
 }
